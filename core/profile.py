@@ -1,0 +1,119 @@
+"""The sync profile: what to connect to and how often. Secrets are NOT here (see core.secrets).
+
+Stored as JSON in the config folder; written atomically so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from core.atomic_file import write_atomic
+from core.errors import ConfigError
+from core.paths import AppPaths
+
+KNOWN_ONEC_PROFILES = ("ut11",)
+SECRET_ONEC_PASSWORD = "onec_password"
+SECRET_B24_WEBHOOK = "bitrix24_webhook"
+
+
+@dataclass
+class Profile:
+    onec_url: str
+    onec_user: str
+    bitrix24_url: str  # portal URL for display, WITHOUT the webhook code
+    onec_profile: str = "ut11"
+    bitrix24_ca_file: str | None = None
+    schedule_minutes: int = 15
+    language: str = "ru"
+    demo: bool = False
+    originator_id: str = ""  # identity of the 1C base in Bitrix24 ORIGINATOR_ID; derived when empty
+    bitrix24_rate: float = 2.0  # leaky bucket of the portal plan: 2/s + 50 (Enterprise 5/s + 250)
+    bitrix24_burst: int = 50
+
+    def __post_init__(self) -> None:
+        if not self.originator_id:
+            self.originator_id = derive_originator_id(self.onec_url)
+
+    def validate(self) -> None:
+        problems = []
+        if not self.onec_url.startswith(("http://", "https://")):
+            problems.append("адрес публикации 1С должен начинаться с http:// или https://")
+        if not self.onec_user:
+            problems.append("не указан пользователь 1С")
+        if not self.bitrix24_url.startswith("https://"):
+            problems.append("адрес портала Битрикс24 должен начинаться с https://")
+        if self.onec_profile not in KNOWN_ONEC_PROFILES:
+            problems.append(
+                f"неизвестная конфигурация 1С «{self.onec_profile}» (поддерживаются: {', '.join(KNOWN_ONEC_PROFILES)})"
+            )
+        if not 1 <= self.schedule_minutes <= 24 * 60:
+            problems.append("интервал синхронизации должен быть от 1 до 1440 минут")
+        if self.bitrix24_ca_file and not Path(self.bitrix24_ca_file).is_file():
+            problems.append(f"файл сертификата {self.bitrix24_ca_file} не найден")
+        if problems:
+            raise ConfigError("Профиль настроен неверно: " + "; ".join(problems) + ".",
+                              "Исправьте настройки: syncbridge setup … или мастер настройки.")
+
+
+def derive_originator_id(onec_url: str) -> str:
+    """A stable id of the 1C base: the publication name (``/ut11/odata/…`` → ``1C:ut11``).
+
+    It must not depend on the workstation, so that a second workstation recognises records created by the first.
+    """
+    parts = [p for p in urlsplit(onec_url).path.split("/") if p]
+    if "odata" in parts and parts.index("odata") > 0:
+        base = parts[parts.index("odata") - 1]
+    else:
+        base = parts[0] if parts else ""
+    host = urlsplit(onec_url).hostname or ""
+    return f"1C:{base or host}"
+
+
+def normalise_onec_url(url: str) -> str:
+    """Accept the web-client publication URL or the OData root; return the OData root with a trailing slash."""
+    url = url.strip()
+    if not url:
+        return url
+    if "/odata/standard.odata" not in url:
+        url = url.rstrip("/") + "/odata/standard.odata/"
+    if not url.endswith("/"):
+        url += "/"
+    return url
+
+
+def portal_url_from_webhook(webhook_url: str) -> str:
+    parts = urlsplit(webhook_url.strip())
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class ProfileStore:
+    def __init__(self, paths: AppPaths) -> None:
+        self.paths = paths
+
+    def exists(self) -> bool:
+        return self.paths.config_file.is_file()
+
+    def load(self) -> Profile | None:
+        path = self.paths.config_file
+        if not path.is_file():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"Файл настроек {path} повреждён: {exc}.",
+                              "Запустите мастер настройки заново или syncbridge setup.") from None
+        known = {f.name for f in fields(Profile)}
+        try:
+            return Profile(**{k: v for k, v in raw.items() if k in known})
+        except TypeError as exc:
+            raise ConfigError(f"В файле настроек {path} не хватает полей: {exc}.",
+                              "Запустите мастер настройки заново или syncbridge setup.") from None
+
+    def save(self, profile: Profile) -> None:
+        profile.validate()
+        self.paths.ensure()
+        write_atomic(self.paths.config_file, json.dumps(asdict(profile), ensure_ascii=False, indent=2).encode())
+
