@@ -1,0 +1,404 @@
+"""Bitrix24 REST client for one portal over an incoming webhook.
+
+Rules it keeps (notes §2, §3, §11):
+- one session, POST JSON to ``{webhook}{method}.json``, TLS always verified (system store or the
+  box's private CA via ``ca_file``; there is no switch to turn verification off);
+- one request stream paced by a client-side leaky bucket; 503 QUERY_LIMIT_EXCEEDED is retried with
+  backoff, 429 OPERATION_TIME_LIMIT waits for the method's ``operating_reset_at``;
+- a *read* may be re-sent after a lost answer, a *write* never: it raises :class:`AnswerLost` and
+  the sync engine looks the record up by its identity field (ORIGIN_ID / XML_ID);
+- the webhook code never appears in a log line or an exception text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+import urllib3.exceptions
+
+from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, TLSFailed
+from core.redact import SecretMaskingFilter, mask_text
+
+from .batch import MAX_COMMANDS, BatchResult, encode_command, reference, split_batch
+from .envelope import ErrorInfo, decode_body, error_of, time_of
+from .methods import is_read_method
+from .remote_errors import error_for, remote_error
+from .throttle import LeakyBucket, OperatingTracker, backoff_delay
+from .webhook import parse_webhook_url
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "SyncBridge/0.1"
+PAGE_SIZE = 50
+#: wait after a 429 when no ``operating_reset_at`` was ever seen for the method (a basket is 1 min)
+DEFAULT_OPERATING_WAIT = 60.0
+#: answer wrappers of list methods that do not return a bare array
+LIST_WRAPPERS = ("items", "products", "storeProducts", "tasks", "documents", "templates", "stores", "prices")
+_EOF_MARKERS = ("UNEXPECTED_EOF", "EOF occurred", "EOF in violation", "Connection reset")
+_TLS_REASON_RE = re.compile(r"(certificate verify failed: [^()'\"\]]+|[Hh]ostname mismatch[^()'\"\]]*)")
+
+
+class Bitrix24Client:
+    def __init__(
+        self,
+        webhook_url: str,
+        *,
+        ca_file: str | None = None,
+        timeout: tuple[float, float] = (5, 65),
+        rate: float = 2.0,
+        burst: int = 50,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """``sleep``/``clock`` are injectable so tests can run waits instantly on a shared fake clock;
+        ``clock`` is wall time because ``operating_reset_at`` is a unix timestamp."""
+        _mask_transport_logs()
+        self._webhook = parse_webhook_url(webhook_url)
+        if ca_file is not None and not Path(ca_file).is_file():
+            raise ConfigError(
+                f"Файл сертификата удостоверяющего центра не найден: {ca_file}.",
+                "Укажите PEM-файл корневого сертификата, которым подписан сертификат портала.",
+            )
+        self._verify: str | bool = str(ca_file) if ca_file else True
+        self._timeout = timeout
+        self._rate = rate
+        self._sleep = sleep
+        self._clock = clock
+        self._bucket = LeakyBucket(rate, burst, sleep=sleep, clock=clock)
+        self._operating = OperatingTracker(clock=clock)
+        self._session = requests.Session()
+        self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        # one request stream per portal (docs: no parallel series from one IP), even if the client
+        # is shared between threads
+        self._stream = threading.Lock()
+        #: bounded retries; plain attributes so a caller (or a test) may tune them
+        self.max_limit_retries = 6
+        self.max_read_retries = 2
+        self.max_operating_waits = 2
+        self.chain_length = MAX_COMMANDS
+
+    # ----- public API ----------------------------------------------------------------------------
+    @property
+    def webhook_masked(self) -> str:
+        return self._webhook.masked
+
+    def call(self, method: str, params: dict | None = None) -> Any:
+        """Call one method and return ``result``."""
+        return self.call_raw(method, params)["result"]
+
+    def call_raw(self, method: str, params: dict | None = None) -> dict:
+        """Call one method and return the whole envelope (``result``, ``total``, ``next``, ``time``)."""
+        return self._request(method, params or {}, is_read=is_read_method(method), billed=[method])
+
+    def batch(self, commands: dict[str, tuple[str, dict]], *, halt: bool = False) -> BatchResult:
+        """Run up to 50 commands in one HTTP request. Per-command failures land in ``.errors``
+        (RemoteError); with ``halt`` the portal stops at the first failing command."""
+        if len(commands) > MAX_COMMANDS:
+            raise ValueError(f"batch takes at most {MAX_COMMANDS} commands, got {len(commands)}")
+        if not commands:
+            return BatchResult()
+        cmd = {str(key): encode_command(method, params) for key, (method, params) in commands.items()}
+        methods = {str(key): method for key, (method, _params) in commands.items()}
+        is_read = all(is_read_method(method) for method in methods.values())
+        envelope = self._request(
+            "batch", {"halt": 1 if halt else 0, "cmd": cmd}, is_read=is_read, billed=["batch", *methods.values()]
+        )
+        result, raw_errors = split_batch(envelope.get("result"))
+        for key, raw in raw_errors.items():
+            info = error_of(raw) if isinstance(raw, Mapping) else None
+            result.errors[key] = remote_error(methods.get(key, "batch"), info or ErrorInfo("", ""), None)
+        for key, info in result.time.items():
+            if key in methods:
+                self._operating.record(methods[key], info)
+        return result
+
+    def list_all(self, method: str, params: dict | None = None, *, id_key: str = "ID") -> Iterator[dict]:
+        """Every record of a list method, by the fast method of huge-data.md.
+
+        ``order`` is forced to ``{id_key: ASC}``, pages are ID windows (``>ID`` = last seen) with
+        ``start=-1`` (no COUNT on the portal). After the first page the windows are chained inside
+        batches via ``$result[prev][49][ID]``: up to 2,500 records per HTTP request.
+        """
+        base = dict(params or {})
+        user_filter = dict(base.pop("filter", None) or {})
+        after: Any = user_filter.pop(f">{id_key}", None)
+        base.pop("order", None)
+        base.pop("start", None)
+        select = base.get("select")
+        if isinstance(select, Sequence) and not isinstance(select, str) and select:
+            if "*" not in select and id_key not in select:
+                base["select"] = [*select, id_key]
+
+        def page_params(last: Any) -> dict:
+            window = dict(user_filter)
+            if last is not None:
+                window[f">{id_key}"] = last
+            return {**base, "order": {id_key: "ASC"}, "filter": window, "start": -1}
+
+        rows, wrapper = _unwrap(self.call(method, page_params(after)))
+        yield from rows
+        if len(rows) < PAGE_SIZE:
+            return
+        last = rows[-1][id_key]
+        # windows after a short page resolve their reference to nothing and are wasted work on the
+        # portal; growing the chain 5, 10, 20, 40, 50 keeps that waste small for modest lists
+        chain = 5
+        while True:
+            keys = [f"p{i}" for i in range(min(chain, self.chain_length))]
+            chain *= 2
+            path = [wrapper] if wrapper else []
+            commands = {
+                key: (method, page_params(last if i == 0 else reference(keys[i - 1], *path, PAGE_SIZE - 1, id_key)))
+                for i, key in enumerate(keys)
+            }
+            outcome = self.batch(commands, halt=True)
+            for key in keys:
+                if key in outcome.errors:
+                    raise outcome.errors[key]
+                if key not in outcome.result:
+                    raise RemoteError(
+                        f"Битрикс24 прервал пакетную выборку {method} без объяснения.",
+                        "Повторите синхронизацию позже.",
+                    )
+                page, _ = _unwrap(outcome.result[key])
+                # guard: a window whose reference did not resolve would restart from the beginning
+                fresh = [row for row in page if _as_int(row.get(id_key)) > _as_int(last)]
+                yield from fresh
+                if len(page) < PAGE_SIZE or len(fresh) < len(page):
+                    return
+                last = page[-1][id_key]
+
+    def scopes(self) -> list[str]:
+        result = self.call("scope")
+        return [str(s) for s in result] if isinstance(result, list) else []
+
+    def method_available(self, name: str) -> bool:
+        result = self.call("method.get", {"name": name})
+        return isinstance(result, Mapping) and bool(result.get("isExisting")) and bool(result.get("isAvailable"))
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Bitrix24Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- transport -----------------------------------------------------------------------------
+    def _request(self, method: str, params: dict, *, is_read: bool, billed: list[str]) -> dict:
+        with self._stream:
+            return self._exchange(method, params, is_read=is_read, billed=billed)
+
+    def _exchange(self, method: str, params: dict, *, is_read: bool, billed: list[str]) -> dict:
+        payload = json.dumps(params, ensure_ascii=False, default=str).encode("utf-8")
+        limit_retries = read_retries = operating_waits = 0
+        redirected = False
+        while True:
+            self._wait_for_operating_budget(billed)
+            self._bucket.acquire()
+            url = self._webhook.method_url(method)
+            log.debug("Bitrix24 POST %s", self._webhook.masked + method)
+            try:
+                response = self._session.post(
+                    url,
+                    data=payload,
+                    headers={"Content-Type": "application/json; charset=utf-8"},
+                    timeout=self._timeout,
+                    verify=self._verify,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.RequestException as exc:
+                lost_reason = self._transport_failure(method, exc)
+                if is_read and read_retries < self.max_read_retries:
+                    self._sleep(backoff_delay(read_retries, base=1.0))
+                    read_retries += 1
+                    continue
+                raise self._lost(method, lost_reason, is_read) from None
+
+            status = response.status_code
+            if status in (301, 302, 303, 307, 308):
+                if redirected:
+                    raise RemoteError(
+                        f"Битрикс24 перенаправляет запросы повторно ({self._webhook.masked}).",
+                        "Проверьте адрес портала: возможно, домен менялся несколько раз.",
+                        status=status,
+                    )
+                self._follow_redirect(method, response.headers.get("Location", ""))
+                redirected = True
+                continue
+
+            body = decode_body(response.content)
+            # 502/504 come from a gateway in front of the portal, whatever their body says: the
+            # portal may have done the work, we just do not know
+            if body is None or status in (502, 504):
+                if body is None and 400 <= status < 500:
+                    # a front-door rejection (wrong path, proxy auth): nothing reached the portal
+                    raise RemoteError(
+                        f"По адресу {self._webhook.masked} отвечает не REST API Битрикс24 (HTTP {status}).",
+                        "Проверьте адрес портала и путь вебхука; если портал за прокси, проверьте его настройки.",
+                        status=status,
+                    )
+                if is_read and read_retries < self.max_read_retries:
+                    self._sleep(backoff_delay(read_retries, base=1.0))
+                    read_retries += 1
+                    continue
+                what = "ответ шлюза" if body is not None else "страница вместо JSON"
+                raise self._lost(method, f"{what} (HTTP {status})", is_read)
+
+            error = error_of(body)
+            if error is None:
+                if "result" not in body:
+                    raise self._lost(method, f"в ответе нет поля result (HTTP {status})", is_read)
+                self._operating.record(method, time_of(body.get("time")))
+                return body
+
+            key = error.key
+            if key == "QUERY_LIMIT_EXCEEDED" and limit_retries < self.max_limit_retries:
+                # refused before execution: re-sending is safe for writes too
+                self._bucket.mark_full()
+                delay = backoff_delay(limit_retries, base=max(1.0 / self._rate, 0.5))
+                log.info("Bitrix24: QUERY_LIMIT_EXCEEDED on %s, waiting %.1f s", method, delay)
+                self._sleep(delay)
+                limit_retries += 1
+                continue
+            if key == "OPERATION_TIME_LIMIT" and operating_waits < self.max_operating_waits:
+                delay = self._operating_wait(billed)
+                log.info("Bitrix24: OPERATION_TIME_LIMIT on %s, pausing %.0f s", method, delay)
+                self._sleep(delay)
+                for name in billed:
+                    self._operating.forget(name)
+                operating_waits += 1
+                continue
+            if key in ("INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER") and is_read:
+                if read_retries < self.max_read_retries:
+                    self._sleep(backoff_delay(read_retries, base=1.0))
+                    read_retries += 1
+                    continue
+            raise error_for(method, error, status, self._webhook.masked)
+
+    def _wait_for_operating_budget(self, billed: list[str]) -> None:
+        pause = max((self._operating.pause_before(name) for name in billed), default=0.0)
+        if pause > 0:
+            log.info("Bitrix24: operating budget nearly spent, pausing %.0f s", pause)
+            self._sleep(pause)
+            for name in billed:
+                self._operating.forget(name)
+
+    def _operating_wait(self, billed: list[str]) -> float:
+        resets = [r for r in (self._operating.reset_at(name) for name in billed) if r is not None]
+        if not resets:
+            return DEFAULT_OPERATING_WAIT
+        # +1 s: the portal rounds reset_at up and its clock is not ours
+        return max(1.0, max(resets) - self._clock() + 1.0)
+
+    def _follow_redirect(self, method: str, location: str) -> None:
+        """A renamed cloud portal answers 302: re-send the POST to the new host (https only)."""
+        if not location:
+            raise RemoteError("Битрикс24 ответил перенаправлением без адреса.", "Проверьте адрес портала.")
+        target = urljoin(self._webhook.method_url(method), location)
+        old = self._webhook.masked
+        self._webhook = self._webhook.moved_to(target)
+        log.warning("Bitrix24 portal moved: %s -> %s", old, self._webhook.masked)
+
+    def _transport_failure(self, method: str, exc: requests.exceptions.RequestException) -> str:
+        """Raise at once when nothing reached the portal; otherwise return why the answer is lost."""
+        host = self._webhook.host
+        detail = mask_text(str(exc))
+        log.debug("Bitrix24 transport error on %s: %s", method, detail)
+        if isinstance(exc, requests.exceptions.SSLError) and not any(m in detail for m in _EOF_MARKERS):
+            found = _TLS_REASON_RE.search(detail)
+            reason = f" ({found.group(1).strip()})" if found else ""
+            raise TLSFailed(
+                f"Сертификат сервера Битрикс24 {host} не прошёл проверку{reason}.",
+                "Если это коробочный Битрикс24 с сертификатом внутреннего удостоверяющего центра, укажите "
+                "PEM-файл этого центра: --bitrix24-ca-file ПУТЬ (или в настройках профиля).",
+            ) from None
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or (
+            isinstance(exc, requests.exceptions.ConnectionError) and _never_sent(exc)
+        ):
+            raise ConnectionFailed(
+                f"Не удалось подключиться к Битрикс24 {host}: {_short_reason(exc)}.",
+                "Проверьте адрес портала, доступность сервера из этой сети и настройки прокси.",
+            ) from None
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            return f"нет ответа за {self._timeout[1]:.0f} с"
+        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            return "соединение оборвалось после отправки запроса"
+        raise ConnectionFailed(
+            f"Ошибка обмена с Битрикс24 {host}: {_short_reason(exc)}.", "Повторите попытку позже."
+        ) from None
+
+    def _lost(self, method: str, reason: str, is_read: bool) -> Exception:
+        if is_read:
+            return ConnectionFailed(
+                f"Битрикс24 {self._webhook.host} не ответил на {method}: {reason}.",
+                "Проверьте связь с порталом и повторите попытку.",
+            )
+        return AnswerLost(
+            f"Ответ Битрикс24 на {method} потерян: {reason}. Запись могла сохраниться.",
+            "Запрос не отправлялся повторно: перед новой попыткой запись будет найдена по внешнему "
+            "идентификатору (ORIGIN_ID / XML_ID).",
+        )
+
+
+def _mask_transport_logs() -> None:
+    """urllib3 logs every request line with its path (``POST /rest/1/<code>/…``) at DEBUG. A filter on
+    the root logger does not see records propagated from child loggers, so mask at the source."""
+    for name in ("urllib3.connectionpool", "urllib3.util.retry", "requests"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, SecretMaskingFilter) for f in logger.filters):
+            logger.addFilter(SecretMaskingFilter())
+
+
+def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the connection itself failed (DNS, refused, connect timeout): no byte of the request left."""
+    reason: Any = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
+
+
+def _short_reason(exc: Exception) -> str:
+    reason: Any = exc.args[0] if exc.args else exc
+    if isinstance(reason, urllib3.exceptions.MaxRetryError) and reason.reason is not None:
+        reason = reason.reason
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "имя сервера не найдено (DNS)"
+    text = mask_text(str(reason))
+    if "Connection refused" in text:
+        return "соединение отклонено (порт закрыт или сервер не запущен)"
+    if isinstance(reason, urllib3.exceptions.ConnectTimeoutError) or "timed out" in text:
+        return "истекло время ожидания подключения"
+    # drop the pool/URL boilerplate; the masked tail after the last colon is the useful part
+    return text.rsplit(": ", 1)[-1].strip(" ')\"") or type(reason).__name__
+
+
+def _unwrap(result: Any) -> tuple[list[dict], str | None]:
+    """A list page as (rows, wrapper key): bare arrays for legacy lists, ``{"items": […]}`` for crm.item."""
+    if isinstance(result, list):
+        return [r for r in result if isinstance(r, dict)], None
+    if isinstance(result, Mapping):
+        for key in LIST_WRAPPERS:
+            if isinstance(result.get(key), list):
+                return [r for r in result[key] if isinstance(r, dict)], key
+        for key, value in result.items():
+            if isinstance(value, list):
+                return [r for r in value if isinstance(r, dict)], str(key)
+    return [], None
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return -1
