@@ -1,0 +1,39 @@
+"""Canonical records: what a counterparty *is*, independent of 1C field names and Bitrix24 field names.
+
+Readers turn a side's payload into these; writers turn these into the other side's payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+LegalKind = Literal["company", "sole_proprietor", "person"]
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    ref: str  # 1C Ref_Key of the bank account
+    number: str
+    bik: str
+    corr_account: str
+    bank_name: str
+    bank_city: str = ""
+
+
+@dataclass
+class Counterparty:
+    ref: str  # 1C Ref_Key
+    version: str  # 1C DataVersion
+    deleted: bool
+    name: str
+    full_name: str
+    kind: LegalKind
+    inn: str = ""
+    kpp: str = ""
+    ogrn: str = ""
+    head_ref: str | None = None  # ГоловнойКонтрагент for branches
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    legal_address: str = ""
+    bank_accounts: list[BankAccount] = field(default_factory=list)

@@ -1,0 +1,339 @@
+"""Headless command line: setup, check, sync, status, run (service loop), sandbox, demo --headless.
+
+Exit codes: 0 ok; 1 finished but some records failed (see the journal); 2 configuration or connection error.
+Secrets never come from the command line (process lists, shell history): environment variables or a prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from core import __version__
+from core.errors import ConfigError, SyncBridgeError
+from core.log_setup import setup_logging
+from core.paths import AppPaths
+from core.profile import KNOWN_ONEC_PROFILES, Profile, ProfileStore, normalise_onec_url
+from core.redact import mask_url
+
+log = logging.getLogger(__name__)
+
+ENV_ONEC_PASSWORD = "SYNCBRIDGE_ONEC_PASSWORD"
+ENV_WEBHOOK = "SYNCBRIDGE_BITRIX24_WEBHOOK"
+
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="syncbridge",
+        description="SyncBridge — синхронизация 1С:Предприятие и Битрикс24. Без команды запускает приложение в трее.",
+    )
+    parser.add_argument("--version", action="version", version=f"SyncBridge {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="подробный журнал в консоль")
+    sub = parser.add_subparsers(dest="command", metavar="КОМАНДА")
+
+    setup = sub.add_parser("setup", help="настроить подключения без окна (для сценариев и многих рабочих мест)",
+                           description=f"Пароль 1С берётся из {ENV_ONEC_PASSWORD}, адрес вебхука Битрикс24 — из "
+                                       f"{ENV_WEBHOOK}; если их нет и есть терминал — спрашиваются.")
+    setup.add_argument("--onec-url", required=True, help="адрес публикации 1С (…/odata/standard.odata/)")
+    setup.add_argument("--onec-user", required=True, help="пользователь 1С")
+    setup.add_argument("--onec-profile", default="ut11", choices=KNOWN_ONEC_PROFILES, help="конфигурация 1С")
+    setup.add_argument("--bitrix24-url", required=True, help="адрес портала, например https://company.bitrix24.ru")
+    setup.add_argument("--bitrix24-ca-file", help="сертификат частного центра сертификации коробочного портала "
+                                                  "(TLS проверяется всегда)")
+    setup.add_argument("--schedule-minutes", type=int, default=15, help="интервал автосинхронизации, минут")
+    setup.add_argument("--no-check", action="store_true", help="сохранить без проверки подключений")
+
+    sub.add_parser("check", help="проверить оба подключения; код 0 — только если оба работают")
+    sync = sub.add_parser("sync", help="синхронизировать")
+    sync.add_argument("--once", action="store_true", help="один проход (по умолчанию)")
+    sync.add_argument("--dry-run", action="store_true", help="показать, что изменится, ничего не записывая")
+    status = sub.add_parser("status", help="последний запуск, счётчики, очередь, проблемы")
+    status.add_argument("--json", action="store_true", help="вывод в JSON")
+    sub.add_parser("run", help="работать по расписанию без окна (режим службы)")
+    sandbox = sub.add_parser("sandbox", help="запустить только учебные серверы 1С и Битрикс24 и показать адреса")
+    sandbox.add_argument("--seconds", type=float, default=0, help="остановиться через N секунд (0 — по Ctrl+C)")
+    demo = sub.add_parser("demo", help="демо-режим на учебных серверах")
+    demo.add_argument("--headless", action="store_true", help="без окна: одна синхронизация и итог")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.resolve()
+    setup_logging(paths, console=args.verbose, file_name="syncbridge-cli.log")
+    try:
+        return _dispatch(args, paths)
+    except SyncBridgeError as exc:
+        print(f"Ошибка: {exc.user_text()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Остановлено.", file=sys.stderr)
+        return EXIT_PARTIAL
+
+
+def _dispatch(args: argparse.Namespace, paths: AppPaths) -> int:
+    command = args.command
+    if command == "setup":
+        return cmd_setup(args, paths)
+    if command == "check":
+        return cmd_check(paths)
+    if command == "sync":
+        return cmd_sync(paths, dry_run=args.dry_run)
+    if command == "status":
+        return cmd_status(paths, as_json=args.json)
+    if command == "run":
+        return cmd_run(paths)
+    if command == "sandbox":
+        return cmd_sandbox(paths, args.seconds)
+    if command == "demo":
+        if not args.headless:
+            raise ConfigError("Окно демо-режима запускается командой syncbridge demo из графической оболочки.",
+                              "Без окна: syncbridge demo --headless.")
+        return cmd_demo_headless(paths)
+    raise ConfigError("Не указана команда.", "Список команд: syncbridge --help.")
+
+
+def _secret(env_name: str, prompt: str) -> str:
+    value = os.environ.get(env_name, "")
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise ConfigError(f"Не задан {prompt.rstrip(': ').lower()}.",
+                      f"Передайте его через переменную окружения {env_name} (не аргументом командной строки).")
+
+
+def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
+    from core.connection_check import check_bitrix24, check_onec
+    from core.setup_service import apply_setup
+
+    onec_url = normalise_onec_url(args.onec_url)
+    password = _secret(ENV_ONEC_PASSWORD, "Пароль пользователя 1С: ")
+    webhook = _secret(ENV_WEBHOOK, "Адрес входящего вебхука Битрикс24: ")
+    if not webhook.rstrip("/").startswith(args.bitrix24_url.rstrip("/")):
+        raise ConfigError(f"Вебхук {mask_url(webhook)} не относится к порталу {args.bitrix24_url}.",
+                          "Проверьте --bitrix24-url и переменную SYNCBRIDGE_BITRIX24_WEBHOOK.")
+    profile = Profile(onec_url=onec_url, onec_user=args.onec_user, onec_profile=args.onec_profile,
+                      bitrix24_url=args.bitrix24_url.rstrip("/"), bitrix24_ca_file=args.bitrix24_ca_file,
+                      schedule_minutes=args.schedule_minutes)
+    profile.validate()
+    if not args.no_check:
+        reports = [("1С", check_onec(onec_url, args.onec_user, password, args.onec_profile)),
+                   ("Битрикс24", check_bitrix24(webhook, args.bitrix24_ca_file))]
+        for name, report in reports:
+            print(f"{name}:\n{_indent(report.text())}")
+        if not all(r.ok for _, r in reports):
+            print("Настройки не сохранены: исправьте ошибки выше или добавьте --no-check.", file=sys.stderr)
+            return EXIT_CONFIG
+    apply_setup(paths, profile, password, webhook)
+    from core.secrets import CredentialStore
+
+    print(f"Профиль сохранён: {paths.config_file}")
+    print(CredentialStore(paths).location_text())
+    return EXIT_OK
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _load_profile(paths: AppPaths) -> Profile:
+    profile = ProfileStore(paths).load()
+    if profile is None:
+        raise ConfigError(f"Нет профиля подключения в {paths.home}.",
+                          "Выполните syncbridge setup … или запустите syncbridge для мастера настройки.")
+    return profile
+
+
+def cmd_check(paths: AppPaths) -> int:
+    from core.connection_check import check_bitrix24, check_onec
+    from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD
+    from core.secrets import CredentialStore
+
+    profile = _load_profile(paths)
+    store = CredentialStore(paths)
+    onec = check_onec(profile.onec_url, profile.onec_user, store.require(SECRET_ONEC_PASSWORD, "пароль 1С"),
+                      profile.onec_profile)
+    b24 = check_bitrix24(store.require(SECRET_B24_WEBHOOK, "вебхук Битрикс24"), profile.bitrix24_ca_file)
+    print(f"1С ({mask_url(profile.onec_url)}):\n{_indent(onec.text())}")
+    print(f"Битрикс24 ({profile.bitrix24_url}):\n{_indent(b24.text())}")
+    ok = onec.ok and b24.ok
+    print("Оба подключения работают." if ok else "Есть проблемы с подключением — см. строки с ✖.")
+    return EXIT_OK if ok else EXIT_CONFIG
+
+
+def _print_progress(progress: Any) -> None:
+    if sys.stderr is None or not sys.stderr.isatty():
+        return
+    total = f"/{progress.total}" if progress.total else ""
+    sys.stderr.write(f"\r\033[K{progress.stage}: {progress.done}{total}")
+    sys.stderr.flush()
+
+
+def cmd_sync(paths: AppPaths, *, dry_run: bool, trigger: str = "cli") -> int:
+    from core.sync.runner import SyncRunner
+
+    report = SyncRunner(paths).run_once(dry_run=dry_run, progress=_print_progress, trigger=trigger)
+    if sys.stderr is not None and sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    if dry_run:
+        for line in report.planned:
+            action = {"create": "создать", "update": "обновить", "link": "связать", "mark": "пометить"}.get(
+                line["action"], line["action"])
+            dups = f" (возможный дубль: {', '.join(line['duplicates'])})" if line["duplicates"] else ""
+            print(f"  {action}: {line['title']}{dups}")
+    print(report.summary_text())
+    if report.failed:
+        print("Подробности — в журнале: syncbridge status или окно «Журнал».")
+    return report.exit_code
+
+
+def status_data(paths: AppPaths) -> dict[str, Any]:
+    from core.state.store import StateStore
+
+    profile = ProfileStore(paths).load()
+    data: dict[str, Any] = {"configured": profile is not None, "home": str(paths.home)}
+    if profile:
+        data["onec_url"] = mask_url(profile.onec_url)
+        data["bitrix24_url"] = profile.bitrix24_url
+        data["schedule_minutes"] = profile.schedule_minutes
+    if not paths.state_db.exists():
+        data.update(last_run=None, queue={}, problems=[], duplicates_open=0)
+        return data
+    store = StateStore.open(paths.state_db)
+    try:
+        run = store.last_run()
+        data["last_run"] = None if run is None else {
+            "id": run.id, "started_at": run.started_at.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None, "status": run.status,
+            "trigger": run.trigger, "counts": run.counts, "error": run.error}
+        data["queue"] = store.outbox_counts()
+        data["problems"] = [{"ts": e.ts.isoformat(), "title": e.title, "reason": e.reason_text, "action": e.action}
+                            for e in store.journal(limit=20, problems_only=True,
+                                                   run_id=run.id if run else None)]
+        data["duplicates_open"] = len(store.open_duplicates())
+    finally:
+        store.close()
+    return data
+
+
+def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
+    data = status_data(paths)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not data["configured"]:
+        print(f"Не настроено ({data['home']}). Выполните syncbridge setup … или запустите мастер.")
+        return EXIT_CONFIG
+    print(f"1С: {data['onec_url']}\nБитрикс24: {data['bitrix24_url']}\nРасписание: каждые "
+          f"{data['schedule_minutes']} мин.")
+    run = data["last_run"]
+    if run is None:
+        print("Синхронизаций ещё не было.")
+    else:
+        names = {"ok": "успешно", "partial": "с ошибками", "failed": "не выполнена", "running": "идёт сейчас",
+                 "interrupted": "прервана", "cancelled": "остановлена"}
+        counts = ", ".join(f"{k}: {v}" for k, v in sorted(run["counts"].items()))
+        print(f"Последний запуск №{run['id']} ({run['started_at']}): {names.get(run['status'], run['status'])}. "
+              f"{counts}")
+        if run["error"]:
+            print(f"Ошибка: {run['error']}")
+    queue = data["queue"]
+    print(f"Очередь записи: {sum(queue.values())}" + (f" ({queue})" if queue else ""))
+    print(f"Возможных дублей на проверку: {data['duplicates_open']}")
+    for problem in data["problems"]:
+        print(f"  ✖ {problem['title']}: {problem['reason']}")
+    return EXIT_OK
+
+
+def cmd_run(paths: AppPaths) -> int:
+    """Service mode: sync on the schedule; after an outage retry sooner (1, 2, 4… minutes, up to the schedule)."""
+    from core.sync.runner import SyncRunner
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    profile = _load_profile(paths)
+    runner = SyncRunner(paths)
+    interval = profile.schedule_minutes * 60
+    retry = 60.0
+    print(f"SyncBridge работает по расписанию: каждые {profile.schedule_minutes} мин. Остановка — Ctrl+C.")
+    while not stop.is_set():
+        wait = interval
+        try:
+            report = runner.run_once(trigger="schedule", cancel=stop)
+            print(f"{time.strftime('%H:%M')} {report.summary_text()}", flush=True)
+            retry = 60.0
+        except SyncBridgeError as exc:
+            print(f"{time.strftime('%H:%M')} Ошибка: {exc.message} Повтор через {int(retry // 60)} мин.", flush=True)
+            wait, retry = retry, min(retry * 2, interval)
+        stop.wait(wait)
+    return EXIT_OK
+
+
+def cmd_sandbox(paths: AppPaths, seconds: float) -> int:
+    from core.sandbox.bitrix24.server import Bitrix24Sandbox
+    from core.sandbox.demo import DEMO_ONEC_PASSWORD, DEMO_ONEC_USER
+    from core.sandbox.onec.server import OneCSandbox
+
+    onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD})
+    b24 = Bitrix24Sandbox(cert_dir=paths.sandbox_dir)
+    onec.start()
+    b24.start()
+    print("Учебные серверы запущены (только для проверки, не для работы):")
+    print(f"  1С OData:      {onec.url}  пользователь «{DEMO_ONEC_USER}», пароль «{DEMO_ONEC_PASSWORD}»")
+    print(f"  Битрикс24:     {b24.webhook_url}")
+    print(f"  Сертификат ЦС портала: {b24.ca_file}")
+    print("Пример настройки:\n"
+          f"  SYNCBRIDGE_ONEC_PASSWORD='{DEMO_ONEC_PASSWORD}' SYNCBRIDGE_BITRIX24_WEBHOOK='{b24.webhook_url}' \\\n"
+          f"  syncbridge setup --onec-url {onec.url} --onec-user {DEMO_ONEC_USER} "
+          f"--bitrix24-url {b24.webhook_url.split('/rest/')[0]} --bitrix24-ca-file {b24.ca_file}", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait(seconds if seconds > 0 else None)
+    onec.stop()
+    b24.stop()
+    return EXIT_OK
+
+
+def cmd_demo_headless(paths: AppPaths) -> int:
+    from core.sandbox.demo import DemoEnvironment
+    from core.state.store import StateStore
+    from core.sync.runner import SyncRunner
+
+    demo = DemoEnvironment(paths)
+    demo_paths = demo.start()
+    try:
+        print(demo.portal_summary())
+        first = SyncRunner(demo_paths).run_once(progress=_print_progress, trigger="demo")
+        if sys.stderr is not None and sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+        print(f"Первая синхронизация. {first.summary_text()}")
+        store = StateStore.open(demo_paths.state_db)
+        for entry in reversed(store.journal(limit=200, run_id=first.run_id)):
+            if entry.action in ("link", "duplicate", "fail"):
+                print(f"  • {entry.title}: {entry.reason_text}")
+        store.close()
+        second = SyncRunner(demo_paths).run_once(trigger="demo")
+        print(f"Повторная синхронизация без изменений в 1С. {second.summary_text()}")
+        assert demo.bitrix24 is not None
+        companies = demo.bitrix24.entities("company")
+        requisites = demo.bitrix24.entities("requisite")
+        bankdetails = demo.bitrix24.entities("bankdetail")
+        print(f"В учебном портале: компаний {len(companies)}, реквизитов {len(requisites)}, "
+              f"банковских реквизитов {len(bankdetails)}.")
+        return max(first.exit_code, second.exit_code)
+    finally:
+        demo.stop()

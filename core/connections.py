@@ -1,0 +1,19 @@
+"""Building the two clients from a profile and the credential store."""
+
+from __future__ import annotations
+
+from core.bitrix24.client import Bitrix24Client
+from core.onec.client import OneCClient
+from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile
+from core.secrets import CredentialStore
+
+
+def open_onec(profile: Profile, credentials: CredentialStore) -> OneCClient:
+    password = credentials.require(SECRET_ONEC_PASSWORD, "пароль пользователя 1С")
+    return OneCClient(profile.onec_url, profile.onec_user, password)
+
+
+def open_bitrix24(profile: Profile, credentials: CredentialStore) -> Bitrix24Client:
+    webhook = credentials.require(SECRET_B24_WEBHOOK, "адрес входящего вебхука Битрикс24")
+    return Bitrix24Client(webhook, ca_file=profile.bitrix24_ca_file, rate=profile.bitrix24_rate,
+                          burst=profile.bitrix24_burst)

@@ -1,0 +1,167 @@
+"""Counterparty mapping: 1C rows → canonical record → Bitrix24 payloads, driven by the profile's table."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.canonical import BankAccount, Counterparty
+from core.onec.payload import ref_or_none
+from core.ru_requisites import bank_account_is_valid, inn_is_valid, kpp_is_valid
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _contact_value(row: dict[str, Any], kind: str, spec: dict[str, str]) -> str:
+    value = _text(row.get(spec[f"{kind}_value"]))
+    if not value:
+        value = _text(row.get(spec["presentation"]))
+    if not value and row.get("Значение"):
+        # newer БСП keeps a JSON document in Значение: {"value": "...", "type": "..."}
+        try:
+            value = _text(json.loads(row["Значение"]).get("value"))
+        except (ValueError, AttributeError):
+            value = ""
+    return value
+
+
+def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], banks: dict[str, dict[str, Any]],
+                           table: dict[str, Any]) -> Counterparty:
+    spec = table["counterparty"]["onec"]
+    f = spec["fields"]
+    ci = spec["contact_info"]
+    phones, emails, address = [], [], ""
+    for line in sorted(row.get(f["contact_info"]) or [], key=lambda r: int(r.get("LineNumber") or 0)):
+        kind = line.get(ci["type_field"])
+        if kind == ci["phone_type"]:
+            value = _contact_value(line, "phone", ci)
+            if value and value not in phones:
+                phones.append(value)
+        elif kind == ci["email_type"]:
+            value = _contact_value(line, "email", ci)
+            if value and value.lower() not in (e.lower() for e in emails):
+                emails.append(value)
+        elif kind == ci["address_type"] and not address:
+            address = _text(line.get(ci["presentation"]))
+    legal_form = _text(row.get(f["legal_form"]))
+    kind = spec["legal_forms"].get(legal_form, "company")
+    return Counterparty(
+        ref=row["Ref_Key"], version=_text(row.get("DataVersion")), deleted=bool(row.get("DeletionMark")),
+        name=_text(row.get(f["name"])), full_name=_text(row.get(f["full_name"])) or _text(row.get(f["name"])),
+        kind=kind, inn=_text(row.get(f["inn"])), kpp=_text(row.get(f["kpp"])), ogrn=_text(row.get(f["ogrn"])),
+        head_ref=ref_or_none(row.get(f["head_ref"])), phones=phones, emails=emails, legal_address=address,
+        bank_accounts=[_bank_account(a, banks, table) for a in accounts],
+    )
+
+
+def _bank_account(row: dict[str, Any], banks: dict[str, dict[str, Any]], table: dict[str, Any]) -> BankAccount:
+    f = table["counterparty"]["bank_accounts"]["fields"]
+    bf = table["counterparty"]["banks"]["fields"]
+    bank = banks.get(ref_or_none(row.get(f["bank_ref"])) or "", {})
+    return BankAccount(ref=row["Ref_Key"], number=_text(row.get(f["number"])), bik=_text(bank.get(bf["bik"])),
+                       corr_account=_text(bank.get(bf["corr_account"])), bank_name=_text(bank.get(bf["name"])),
+                       bank_city=_text(bank.get(bf["city"])))
+
+
+def account_is_active(row: dict[str, Any], table: dict[str, Any]) -> bool:
+    closed_field = table["counterparty"]["bank_accounts"]["fields"].get("closed")
+    return not row.get("DeletionMark") and not (closed_field and row.get(closed_field) is True)
+
+
+def validation_problems(cp: Counterparty) -> list[str]:
+    """What makes a record unfit to send. Each item is a Russian phrase for the journal."""
+    problems = []
+    if not cp.name:
+        problems.append("не заполнено наименование")
+    if cp.inn and not inn_is_valid(cp.inn):
+        problems.append(f"ИНН {cp.inn} не проходит проверку контрольного числа — исправьте его в 1С")
+    if cp.inn and cp.kind == "company" and len(cp.inn) != 10:
+        problems.append(f"у юрлица ИНН должен быть из 10 цифр, а в 1С «{cp.inn}»")
+    if cp.kpp and not kpp_is_valid(cp.kpp):
+        problems.append(f"КПП «{cp.kpp}» имеет неверный формат")
+    for account in cp.bank_accounts:
+        if account.bik and not bank_account_is_valid(account.number, account.bik):
+            problems.append(f"счёт {account.number} не соответствует БИК {account.bik} (контрольный ключ)")
+    return problems
+
+
+@dataclass
+class B24Payload:
+    company: dict[str, Any]
+    multifields: dict[str, list[str]]  # PHONE/EMAIL -> values
+    preset_kind: str
+    requisite: dict[str, Any]
+    bankdetails: dict[str, dict[str, Any]] = field(default_factory=dict)  # 1C bank account ref -> fields
+
+    def digest(self) -> str:
+        """Stable hash of everything we would write: equal digests mean there is nothing to send."""
+        blob = json.dumps([self.company, self.multifields, self.preset_kind, self.requisite, self.bankdetails],
+                          ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def counterparty_to_b24(cp: Counterparty, table: dict[str, Any]) -> B24Payload:
+    spec = table["counterparty"]["bitrix24"]
+    values = {
+        "name": cp.name, "full_name": cp.full_name, "inn": cp.inn, "kpp": cp.kpp, "ogrn": cp.ogrn,
+        "phones": cp.phones, "emails": cp.emails,
+    }
+    company = {b24: values[src] for b24, src in spec["company"].items()}
+    multifields = {b24: list(values[src]) for b24, src in spec["company_multifields"].items()}
+    requisite = {b24: values[src] for b24, src in spec["requisite"][cp.kind].items()}
+    requisite["NAME"] = spec["requisite_name"][cp.kind]
+    bankdetails = {}
+    for account in cp.bank_accounts:
+        account_values = {"bank_name": account.bank_name, "bik": account.bik, "number": account.number,
+                          "corr_account": account.corr_account}
+        fields = {b24: account_values[src] for b24, src in spec["bankdetail"].items()}
+        fields["NAME"] = f"{account.bank_name or 'Счёт'} {account.number[-4:]}".strip()
+        bankdetails[account.ref] = fields
+    return B24Payload(company=company, multifields=multifields, preset_kind=cp.kind, requisite=requisite,
+                      bankdetails=bankdetails)
+
+
+_DIGITS = re.compile(r"\D+")
+
+
+def same_multifield_value(kind: str, a: str, b: str) -> bool:
+    """Phones compare by their last 10 digits (8 / +7 prefixes differ), e-mails case-insensitively."""
+    if kind == "PHONE":
+        da, db = _DIGITS.sub("", a), _DIGITS.sub("", b)
+        return bool(da) and da[-10:] == db[-10:]
+    return a.strip().lower() == b.strip().lower()
+
+
+def changed_fields(old: B24Payload | None, new: B24Payload) -> list[str]:
+    """Readable names of what changed, for the journal."""
+    if old is None:
+        return []
+    labels = {"TITLE": "название", "PHONE": "телефоны", "EMAIL": "e-mail", "RQ_INN": "ИНН", "RQ_KPP": "КПП",
+              "RQ_OGRN": "ОГРН", "RQ_OGRNIP": "ОГРНИП", "RQ_COMPANY_FULL_NAME": "полное наименование",
+              "RQ_COMPANY_NAME": "наименование в реквизитах", "RQ_NAME": "ФИО"}
+    changed = [k for k in new.company if old.company.get(k) != new.company[k]]
+    changed += [k for k in new.multifields if old.multifields.get(k) != new.multifields[k]]
+    changed += [k for k in new.requisite if old.requisite.get(k) != new.requisite[k]]
+    result = [labels.get(k, k) for k in changed]
+    if old.bankdetails != new.bankdetails:
+        result.append("банковские счета")
+    if old.preset_kind != new.preset_kind:
+        result.append("вид контрагента")
+    return result
+
+
+def payload_to_json(payload: B24Payload) -> dict[str, Any]:
+    return {"company": payload.company, "multifields": payload.multifields, "preset_kind": payload.preset_kind,
+            "requisite": payload.requisite, "bankdetails": payload.bankdetails}
+
+
+def payload_from_json(data: dict[str, Any] | None) -> B24Payload | None:
+    if not data:
+        return None
+    return B24Payload(company=data["company"], multifields=data["multifields"], preset_kind=data["preset_kind"],
+                      requisite=data["requisite"], bankdetails=data.get("bankdetails", {}))

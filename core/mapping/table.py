@@ -1,0 +1,20 @@
+"""Mapping tables are data: one JSON file per 1C configuration profile (ut11, later bp30, unf…)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from core.errors import ConfigError
+
+
+@cache
+def load_mapping(profile: str) -> dict[str, Any]:
+    try:
+        text = resources.files("core.mapping").joinpath("profiles", f"{profile}.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Для конфигурации 1С «{profile}» нет таблицы соответствий полей.",
+                          "Выберите поддерживаемую конфигурацию в настройках профиля.") from None
+    return json.loads(text)

@@ -1,0 +1,70 @@
+"""Demo mode: both sandbox servers on localhost and a profile pointing at them, in a demo-only home folder.
+
+The demo home is wiped at every start, because the sandbox servers start with fresh seed data each time and
+links from an earlier demo would point at records that no longer exist. Never used in production.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+
+from core.paths import AppPaths
+from core.profile import Profile, portal_url_from_webhook
+from core.sandbox.bitrix24.server import Bitrix24Sandbox
+from core.sandbox.onec.server import OneCSandbox
+from core.secrets.store import ENV_MASTER_PASSWORD, CredentialStore, keyring_usable
+from core.setup_service import apply_setup
+
+DEMO_ONEC_USER = "Интеграция"
+DEMO_ONEC_PASSWORD = "демо-пароль"
+
+
+def demo_paths(base: AppPaths) -> AppPaths:
+    return AppPaths.resolve(base.data_dir / "demo")
+
+
+class DemoEnvironment:
+    def __init__(self, base_paths: AppPaths, *, rate: float = 2.0, burst: int = 50) -> None:
+        self.base_paths = base_paths
+        self.paths = demo_paths(base_paths)
+        self.rate, self.burst = rate, burst
+        self.onec: OneCSandbox | None = None
+        self.bitrix24: Bitrix24Sandbox | None = None
+
+    def start(self) -> AppPaths:
+        if self.paths.home.exists():
+            shutil.rmtree(self.paths.home)
+        self.paths.ensure()
+        self.onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD})
+        self.onec.start()
+        self.bitrix24 = Bitrix24Sandbox(cert_dir=self.paths.sandbox_dir, rate=self.rate, burst=self.burst)
+        self.bitrix24.start()
+        env = dict(os.environ)
+        if not env.get(ENV_MASTER_PASSWORD) and not keyring_usable():
+            # demo secrets are sandbox-only and die with the demo home; a per-process master password keeps the
+            # real encrypted-store path in use without asking the user for anything
+            env[ENV_MASTER_PASSWORD] = secrets.token_urlsafe(24)
+            os.environ[ENV_MASTER_PASSWORD] = env[ENV_MASTER_PASSWORD]
+        profile = Profile(onec_url=self.onec.url, onec_user=DEMO_ONEC_USER, bitrix24_url="https://127.0.0.1",
+                          bitrix24_ca_file=str(self.bitrix24.ca_file), demo=True, schedule_minutes=5,
+                          bitrix24_rate=self.rate, bitrix24_burst=self.burst)
+        apply_setup(self.paths, profile, DEMO_ONEC_PASSWORD, self.bitrix24.webhook_url,
+                    CredentialStore(self.paths, env=env))
+        return self.paths
+
+    def stop(self) -> None:
+        for server in (self.onec, self.bitrix24):
+            if server is not None:
+                server.stop()
+        self.onec = self.bitrix24 = None
+
+    def portal_summary(self) -> str:
+        if not (self.onec and self.bitrix24):
+            return "Демо-режим не запущен."
+        companies = len(self.bitrix24.entities("company"))
+        counterparties = len(self.onec.rows("Catalog_Контрагенты"))
+        return (f"Демо-режим: учебная 1С ({counterparties} контрагентов) — {self.onec.url}; учебный портал "
+                f"Битрикс24 ({companies} компаний) — {portal_url_from_webhook(self.bitrix24.webhook_url)}. "
+                "Это тестовые серверы на этом компьютере, реальные данные не затрагиваются.")

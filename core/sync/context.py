@@ -1,0 +1,48 @@
+"""What one sync run carries around: the store, the run id, counters, progress and cancellation."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import Cancelled
+from core.state.store import StateStore
+
+DIRECTION_TO_B24 = "1c->b24"
+
+
+@dataclass
+class Progress:
+    stage: str  # Russian, shown as is
+    done: int = 0
+    total: int | None = None
+
+
+@dataclass
+class RunContext:
+    store: StateStore
+    run_id: int
+    dry_run: bool = False
+    progress_cb: Callable[[Progress], None] | None = None
+    cancel: threading.Event | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    planned: list[dict[str, Any]] = field(default_factory=list)  # dry-run plan lines for the CLI
+
+    def progress(self, stage: str, done: int = 0, total: int | None = None) -> None:
+        if self.progress_cb:
+            self.progress_cb(Progress(stage, done, total))
+
+    def check_cancelled(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("Синхронизация остановлена пользователем.",
+                            "Уже записанное сохранено; остальное будет перенесено при следующем запуске.")
+
+    def journal(self, *, entity: str, action: str, reason_code: str, params: dict[str, Any] | None = None,
+                onec_ref: str | None = None, b24_id: str | None = None, title: str = "",
+                direction: str = DIRECTION_TO_B24) -> None:
+        self.store.journal_add(run_id=self.run_id, entity=entity, direction=direction, action=action,
+                               reason_code=reason_code, reason_params=params, onec_ref=onec_ref, b24_id=b24_id,
+                               title=title)

@@ -1,0 +1,42 @@
+"""Console entry point ``syncbridge``.
+
+Headless commands go straight to ``core.cli`` without importing Qt, so ``syncbridge sync --once`` works on a
+server without a display. Only ``syncbridge`` (no command) and ``syncbridge demo`` start the desktop app.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def _wants_gui(argv: Sequence[str]) -> tuple[bool, bool]:
+    args = [a for a in argv if a not in ("-v", "--verbose")]
+    if not args:
+        return True, False
+    if args[0] == "demo" and "--headless" not in args[1:]:
+        return True, True
+    if args[0] in ("--minimized",):
+        return True, False
+    return False, False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    gui, demo = _wants_gui(argv)
+    if not gui:
+        from core.cli import main as cli_main
+
+        return cli_main(argv)
+    from core.log_setup import setup_logging
+    from core.paths import AppPaths
+
+    paths = AppPaths.resolve()
+    setup_logging(paths, console="-v" in argv or "--verbose" in argv)
+    from gui.app import run_gui
+
+    return run_gui(paths, demo=demo)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
