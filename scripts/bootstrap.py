@@ -29,7 +29,7 @@ def _run(*cmd: str | Path, **kwargs) -> int:
 
 
 def ensure_venv(extras: str) -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit(f"Нужен Python 3.11 или новее, а запущен {sys.version.split()[0]}.")
     if not _python().exists():
         venv.EnvBuilder(with_pip=True).create(VENV)

@@ -39,9 +39,10 @@ def techprom_row(**over):
     return row
 
 
-ACCOUNT = {"Ref_Key": "25192496-f63d-11e5-0185-000c295e30eb", "DataVersion": "AAAAAAAAAAA=", "DeletionMark": False, "НомерСчета": "40702810200000000001",
-           "Банк_Key": "0da9dfe4-d7ac-11e5-0a9b-000c295e30eb", "Закрыт": False}
-BANK = {"0da9dfe4-d7ac-11e5-0a9b-000c295e30eb": {"Ref_Key": "0da9dfe4-d7ac-11e5-0a9b-000c295e30eb", "Code": "044525225", "Description": "ПАО СБЕРБАНК",
+BANK_REF = "0da9dfe4-d7ac-11e5-0a9b-000c295e30eb"
+ACCOUNT = {"Ref_Key": "25192496-f63d-11e5-0185-000c295e30eb", "DataVersion": "AAAAAAAAAAA=", "DeletionMark": False,
+           "НомерСчета": "40702810200000000001", "Банк_Key": BANK_REF, "Закрыт": False}
+BANK = {BANK_REF: {"Ref_Key": BANK_REF, "Code": "044525225", "Description": "ПАО СБЕРБАНК",
                    "КоррСчет": "30101810400000000225", "Город": "г. Москва"}}
 
 

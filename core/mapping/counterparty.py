@@ -62,7 +62,14 @@ def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], 
 def _bank_account(row: dict[str, Any], banks: dict[str, dict[str, Any]], table: dict[str, Any]) -> BankAccount:
     f = table["counterparty"]["bank_accounts"]["fields"]
     bf = table["counterparty"]["banks"]["fields"]
-    bank = banks.get(ref_or_none(row.get(f["bank_ref"])) or "", {})
+    manual = table["counterparty"]["bank_accounts"].get("manual_bank")
+    bank_ref = ref_or_none(row.get(f["bank_ref"]))
+    if manual and (row.get(manual["flag"]) is True or not bank_ref):
+        # bank details typed in by hand on the account (bank missing from the classifier)
+        return BankAccount(ref=row["Ref_Key"], number=_text(row.get(f["number"])), bik=_text(row.get(manual["bik"])),
+                           corr_account=_text(row.get(manual["corr_account"])),
+                           bank_name=_text(row.get(manual["name"])), bank_city=_text(row.get(manual["city"])))
+    bank = banks.get(bank_ref or "", {})
     return BankAccount(ref=row["Ref_Key"], number=_text(row.get(f["number"])), bik=_text(bank.get(bf["bik"])),
                        corr_account=_text(bank.get(bf["corr_account"])), bank_name=_text(bank.get(bf["name"])),
                        bank_city=_text(bank.get(bf["city"])))

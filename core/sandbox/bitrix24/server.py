@@ -136,7 +136,8 @@ class Bitrix24Sandbox:
         """Make the next ``times`` calls of ``method`` misbehave. Kinds: ``html_502_after_write`` (store,
         then answer an nginx 502 page), ``reset_after_write`` (store, then TCP RST without answer),
         ``html_502_before_write``, ``query_limit`` (503), ``internal_error`` (500),
-        ``slow_after_write`` (store, answer after SLOW_ANSWER_SECONDS: a client read timeout)."""
+        ``slow_after_write`` (store, answer after SLOW_ANSWER_SECONDS: a client read timeout).
+        ``method`` may be ``batch:<method>``: the next batch containing that method misbehaves as a whole."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {sorted(FAULT_KINDS)}")
         with self._faults_lock:
@@ -146,6 +147,18 @@ class Bitrix24Sandbox:
         with self._faults_lock:
             queue = self._faults.get(method)
             return queue.popleft() if queue else None
+
+    def _take_batch_fault(self, method: str, params: dict[str, Any]) -> str | None:
+        """Faults injected as ``batch:<method>`` hit the next batch that carries that method, so a test can aim
+        at a write batch rather than at whichever lookup batch happens to come first."""
+        if method != "batch" or not isinstance(params.get("cmd"), dict | list):
+            return None
+        commands = params["cmd"].values() if isinstance(params["cmd"], dict) else params["cmd"]
+        for command in commands:
+            fault = self._take_fault("batch:" + normalise_method(str(command).split("?", 1)[0]))
+            if fault:
+                return fault
+        return None
 
 
 class _TlsServer(ThreadingHTTPServer):
@@ -209,7 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not sandbox.bucket.try_take():
             self._send_json(503, {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
             return
-        fault = sandbox._take_fault(method)
+        params = self._params(split.query, body)
+        fault = sandbox._take_fault(method) or sandbox._take_batch_fault(method, params)
         if fault == "query_limit":
             self._send_json(503, {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
             return
@@ -219,7 +233,6 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "html_502_before_write":
             self._send_html(502, NGINX_502)
             return
-        params = self._params(split.query, body)
         try:
             outcome, time_info = sandbox.portal.execute(method, params)
         except PortalError as exc:
