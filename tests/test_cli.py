@@ -118,3 +118,31 @@ def test_demo_headless_in_a_subprocess(tmp_path):
     assert "Повторная синхронизация без изменений в 1С. Синхронизация завершена: создано: 0, обновлено: 0" \
         in out.stdout
     assert "PySide6" not in out.stderr
+
+
+def test_service_mode_syncs_and_stops_on_sigterm(servers, monkeypatch, capsys, home):
+    import signal
+    import time
+
+    onec, b24 = servers
+    monkeypatch.setenv("SYNCBRIDGE_ONEC_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SYNCBRIDGE_BITRIX24_WEBHOOK", b24.webhook_url)
+    assert main(setup_args(onec, b24)) == 0
+    env = {k: v for k, v in os.environ.items() if k not in ("SYNCBRIDGE_ONEC_PASSWORD",
+                                                              "SYNCBRIDGE_BITRIX24_WEBHOOK")}
+    proc = subprocess.Popen([sys.executable, "-m", "core", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "Синхронизация завершена" in line:
+                break
+        assert any("создано:" in line for line in lines), lines
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
