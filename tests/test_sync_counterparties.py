@@ -268,3 +268,19 @@ def test_connection_error_is_a_clear_failure(world: Slice):
     assert "1С" in info.value.message or "1C" in info.value.message
     run = world.store().last_run()
     assert run.status == "failed" and run.error
+
+
+def test_outbox_left_by_a_crashed_run_is_rechecked_and_closed(world: Slice):
+    world.sync()
+    ref = world.cp("ООО «ТехПром»")["Ref_Key"]
+    store = world.store()
+    # a previous process died after sending a write whose outcome it never learnt
+    item = store.outbox_add(run_id=None, target="b24", entity="counterparty", onec_ref=ref, operation="update",
+                            payload={"commands": ["c0"]})
+    store.outbox_mark(item, "in_flight")
+    mark = len(world.b24.request_log())
+    report = world.sync()
+    assert report.failed == 0
+    assert world.store().outbox() == []
+    assert world.b24_writes(mark) == []  # re-checked: nothing to change, nothing written
+    assert len(world.b24.entities("company")) == len({c["ID"] for c in world.b24.entities("company")})

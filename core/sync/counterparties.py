@@ -102,6 +102,8 @@ class CounterpartyPipeline:
         self.ctx = ctx
         self.store = ctx.store
         self._presets: dict[str, str] | None = None
+        # outbox items a previous (crashed or cut-off) run left behind, by 1C ref: closed once the record is settled
+        self._stale_outbox: dict[str, list[int]] = {}
 
     # ==== 1. what changed in 1C =================================================================================
     def run(self) -> None:
@@ -118,7 +120,10 @@ class CounterpartyPipeline:
                 accounts_by_owner.setdefault(owner, []).append(acc)
 
         stored = self.store.versions("onec", ENTITY)
-        uncertain = {i.onec_ref for i in self.store.outbox() if i.entity == ENTITY and i.onec_ref}
+        for leftover in self.store.outbox():
+            if leftover.entity == ENTITY and leftover.onec_ref:
+                self._stale_outbox.setdefault(leftover.onec_ref, []).append(leftover.id)
+        uncertain = set(self._stale_outbox)
         dirty: dict[str, str] = {}
         for row in rows:
             ref = row["Ref_Key"]
@@ -535,6 +540,7 @@ class CounterpartyPipeline:
             self.store.save_version("onec", ENTITY, item.cp.ref, item.effective_version, item.payload.digest())
             if item.outbox_id is not None:
                 self.store.outbox_mark(item.outbox_id, "done")
+            self._close_stale_outbox(item)
             if item.action == "create":
                 code = item.reason_code or "created"
                 ctx.counts["created"] += 1
@@ -562,9 +568,14 @@ class CounterpartyPipeline:
                                 params={"b24_title": dup_title, "onec_title": item.title}, onec_ref=item.cp.ref,
                                 b24_id=dup_id, title=item.title)
 
+    def _close_stale_outbox(self, item: Item) -> None:
+        for stale_id in self._stale_outbox.pop(item.cp.ref, []):
+            self.store.outbox_mark(stale_id, "done")
+
     def _finish_skip(self, item: Item, code: str) -> None:
         self.ctx.counts["skipped"] += 1
         if not self.ctx.dry_run:
+            self._close_stale_outbox(item)
             self.store.save_version("onec", ENTITY, item.cp.ref, item.effective_version,
                                     item.old_payload.digest() if item.old_payload else "")
         self.ctx.journal(entity=ENTITY, action="skip", reason_code=code, onec_ref=item.cp.ref,
