@@ -1,0 +1,25 @@
+"""Turning an exception into text a user may see: the Russian message of a SyncBridgeError, never a traceback."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from core.errors import SyncBridgeError
+from core.redact import mask_text
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, SyncBridgeError):
+        # core messages are already masked; masking again costs nothing and guards against a careless raise
+        return mask_text(error.user_text())
+    return QCoreApplication.translate(
+        "errors",
+        "Внутренняя ошибка программы ({kind}). Подробности записаны в файл журнала программы; "
+        "передайте его в поддержку.",
+    ).format(kind=type(error).__name__)
+
+
+def first_line(text: str, limit: int = 100) -> str:
+    """The first line, shortened: for tooltips and one-line labels (Windows cuts tray tooltips at 127 chars)."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -1,0 +1,154 @@
+"""Page 2: the 1C publication (OData), login, password, configuration profile, and a connection check."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWizardPage
+
+from core.profile import SECRET_ONEC_PASSWORD, normalise_onec_url
+from gui.error_text import describe_error
+from gui.task_runner import TaskContext, TaskRunner
+from gui.wizard.check_panel import CheckPanel
+from gui.wizard.completion_gate import CompletionGate
+from gui.wizard.form_hints import FormGrid
+from gui.wizard.services import WizardServices
+
+# configuration profiles offered in the combobox: (code, how users call it); more come with their mapping tables
+ONEC_PROFILES = (("ut11", QT_TRANSLATE_NOOP("OneCPage", "1С:Управление торговлей, редакция 11")),)
+
+
+class OneCPage(QWizardPage):
+    def __init__(self, services: WizardServices, runner: TaskRunner) -> None:
+        super().__init__()
+        self._services = services
+        self._runner = runner
+        self._saved: tuple[str, str, str] | None = None  # (url, user, profile) of the existing profile
+        self.setTitle(self.tr("Подключение к 1С"))
+        self.setSubTitle(self.tr("Укажите публикацию информационной базы на веб-сервере и пользователя 1С."))
+
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("http://srv1c/ut11")
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText(self.tr("например, Интеграция"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.profile_combo = QComboBox()
+        for code, title in ONEC_PROFILES:
+            self.profile_combo.addItem(self.tr(title), code)
+
+        form = FormGrid()
+        form.add_row(self.tr("Адрес публикации:"), self.url_edit, self.tr(
+            "Адрес, по которому база открывается в браузере, например http://srv1c/ut11. Программа работает "
+            "через стандартный интерфейс OData этой публикации (…/odata/standard.odata) и сама допишет "
+            "эту часть адреса. Конфигурацию 1С менять не нужно."))
+        form.add_row(self.tr("Пользователь 1С:"), self.user_edit, self.tr(
+            "От имени этого пользователя программа читает и записывает данные. Лучше завести отдельного "
+            "пользователя с правами на нужные справочники."))
+        self.password_hint = form.add_row(self.tr("Пароль:"), self.password_edit, "")
+        assert self.password_hint is not None
+        self.password_hint.setVisible(False)
+        form.add_row(self.tr("Конфигурация:"), self.profile_combo,
+                     self.tr("Поддержка других конфигураций появится в следующих версиях."))
+
+        self.check = CheckPanel()
+        self.check.check_requested.connect(self._start_check)
+        self.check.state_changed.connect(self._refresh_complete)
+        for edit in (self.url_edit, self.user_edit, self.password_edit):
+            edit.textChanged.connect(self._on_input_changed)
+        self.profile_combo.currentIndexChanged.connect(self._on_input_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addSpacing(6)
+        layout.addWidget(self.check)
+        layout.addStretch(1)
+        self._gate = CompletionGate(self, "onec_ready")
+        self._refresh_complete()
+
+    # ---- values ----------------------------------------------------------------------------------------------
+    def onec_url(self) -> str:
+        return normalise_onec_url(self.url_edit.text())
+
+    def onec_user(self) -> str:
+        return self.user_edit.text().strip()
+
+    def onec_profile(self) -> str:
+        return str(self.profile_combo.currentData())
+
+    def password_or_none(self) -> str | None:
+        """The typed password; None when the field is empty in settings mode (keep the saved one)."""
+        text = self.password_edit.text()
+        return None if (self._saved is not None and text == "") else text
+
+    def fingerprint(self) -> Hashable:
+        return (self.onec_url(), self.onec_user(), self.password_edit.text(), self.onec_profile())
+
+    def unchanged_saved(self) -> bool:
+        return (self._saved is not None and self.password_edit.text() == ""
+                and (self.onec_url(), self.onec_user(), self.onec_profile()) == self._saved)
+
+    def load_existing(self, url: str, user: str, profile: str) -> None:
+        self.url_edit.setText(url)
+        self.user_edit.setText(user)
+        index = self.profile_combo.findData(profile)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+        self._saved = (self.onec_url(), self.onec_user(), self.onec_profile())
+        self.password_edit.setPlaceholderText(self.tr("сохранён"))
+        self.password_hint.setText(self.tr("Пароль сохранён. Оставьте поле пустым, чтобы не менять его."))
+        self.password_hint.setVisible(True)
+        self.check.show_unchanged()
+        self._refresh_complete()
+
+    # ---- completeness ----------------------------------------------------------------------------------------
+    def ready(self) -> bool:
+        """What isComplete() would say: filled in, and checked (or unchanged, or explicitly not checked)."""
+        if not self.url_edit.text().strip() or not self.onec_user() or self.check.running:
+            return False
+        return self.unchanged_saved() or self.check.passed_for(self.fingerprint()) or self.check.skip_confirmed
+
+    @Slot()
+    def _refresh_complete(self) -> None:
+        self._gate.set_ready(self.ready())
+
+    @Slot()
+    def _on_input_changed(self) -> None:
+        self.check.invalidate()
+        if self.unchanged_saved():
+            self.check.show_unchanged()
+        self._refresh_complete()
+
+    # ---- the check -------------------------------------------------------------------------------------------
+    @Slot()
+    def _start_check(self) -> None:
+        if not self.url_edit.text().strip() or not self.onec_user():
+            self.check.show_error(self.tr("Заполните адрес публикации и пользователя 1С."))
+            return
+        url, user, profile = self.onec_url(), self.onec_user(), self.onec_profile()
+        password = self.password_or_none()
+        fingerprint = self.fingerprint()
+        services = self._services
+
+        def work(context: TaskContext) -> Any:
+            secret = password if password is not None else (services.saved_secret(SECRET_ONEC_PASSWORD) or "")
+            return services.check_onec(url, user, secret, profile_name=profile, ca_file=None)
+
+        self.check.set_running()
+        self._refresh_complete()
+        self._runner.submit(
+            work,
+            on_result=lambda report: self._on_checked(report, fingerprint),
+            on_error=self._on_check_failed,
+            owner=self,
+        )
+
+    def _on_checked(self, report: Any, fingerprint: Hashable) -> None:
+        self.check.show_report(report, fingerprint, still_current=fingerprint == self.fingerprint())
+        self._refresh_complete()
+
+    def _on_check_failed(self, error: BaseException) -> None:
+        self.check.show_error(describe_error(error))
+        self._refresh_complete()

@@ -1,0 +1,163 @@
+"""The setup wizard: welcome → 1C → Bitrix24 → schedule → summary (save). Re-opened on the saved profile it is the
+settings window: fields are pre-filled, secrets are not loaded (empty password / «сохранён вебхук» keep them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from core.errors import SyncBridgeError
+from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile, portal_url_from_webhook
+from gui.error_text import describe_error
+from gui.icons import app_icon
+from gui.task_runner import TaskContext, TaskRunner
+from gui.wizard.bitrix24_page import Bitrix24Page
+from gui.wizard.onec_page import ONEC_PROFILES, OneCPage
+from gui.wizard.schedule_page import SchedulePage
+from gui.wizard.services import WizardServices
+from gui.wizard.summary_page import SummaryPage
+from gui.wizard.welcome_page import WelcomePage
+
+PAGE_WELCOME, PAGE_ONEC, PAGE_BITRIX24, PAGE_SCHEDULE, PAGE_SUMMARY = range(5)
+
+
+class SetupWizard(QWizard):
+    #: the profile and secrets were saved; carries the saved Profile
+    profile_saved = Signal(object)
+
+    def __init__(self, services: WizardServices, runner: TaskRunner, *, existing: Profile | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._existing = existing
+        self._secrets_location = ""
+        self.result_profile: Profile | None = None
+        self.setWindowIcon(app_icon())
+        self.setWindowTitle(self.tr("SyncBridge — настройки") if existing else self.tr("SyncBridge — первая настройка"))
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setMinimumSize(760, 620)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
+
+        self.welcome_page = WelcomePage()
+        self.onec_page = OneCPage(services, runner)
+        self.bitrix24_page = Bitrix24Page(services, runner)
+        self.schedule_page = SchedulePage()
+        self.summary_page = SummaryPage(self._save)
+        self.setPage(PAGE_WELCOME, self.welcome_page)
+        self.setPage(PAGE_ONEC, self.onec_page)
+        self.setPage(PAGE_BITRIX24, self.bitrix24_page)
+        self.setPage(PAGE_SCHEDULE, self.schedule_page)
+        self.setPage(PAGE_SUMMARY, self.summary_page)
+
+        if existing is not None:
+            self.onec_page.load_existing(existing.onec_url, existing.onec_user, existing.onec_profile)
+            self.bitrix24_page.load_existing(existing.bitrix24_url, existing.bitrix24_ca_file)
+            self.schedule_page.load_existing(existing.schedule_minutes, existing.language)
+            self.setStartId(PAGE_ONEC)  # the welcome text is for the first run only
+
+        # where the secrets live needs the keyring backend, which may take a moment to answer (D-Bus)
+        runner.submit(lambda context: services.secrets_location(), on_result=self._on_secrets_location,
+                      on_error=lambda error: self._on_secrets_location(describe_error(error)), owner=self)
+
+    # ---- pages -----------------------------------------------------------------------------------------------
+    def initializePage(self, page_id: int) -> None:
+        super().initializePage(page_id)
+        if page_id == PAGE_SUMMARY:
+            self.summary_page.set_rows(self.summary_rows())
+
+    def summary_rows(self) -> list[tuple[str, str, bool]]:
+        onec, b24, schedule = self.onec_page, self.bitrix24_page, self.schedule_page
+        profiles = dict(ONEC_PROFILES)
+
+        def status(page: OneCPage | Bitrix24Page) -> tuple[str, bool]:
+            if page.unchanged_saved():
+                return self.tr("не менялось"), False
+            if page.check.passed_for(page.fingerprint()):
+                return self.tr("проверено"), False
+            return self.tr("не проверено — ошибки обнаружатся при первой синхронизации"), True
+
+        password = onec.password_or_none()
+        password_text = (self.tr("сохранён ранее") if password is None
+                         else (self.tr("задан") if password else self.tr("пустой")))
+        return [
+            (self.tr("Публикация 1С"), onec.onec_url(), False),
+            (self.tr("Пользователь 1С"), onec.onec_user(), False),
+            (self.tr("Пароль 1С"), password_text, False),
+            (self.tr("Конфигурация"), QCoreApplication.translate(
+                "OneCPage", profiles.get(onec.onec_profile(), onec.onec_profile())), False),
+            (self.tr("Подключение к 1С"), *status(onec)),
+            (self.tr("Вебхук Битрикс24"), b24.display_url(), False),
+            (self.tr("Сертификат ЦС"), b24.ca_file() or self.tr("не нужен"), False),
+            (self.tr("Подключение к Битрикс24"), *status(b24)),
+            (self.tr("Расписание"), self.tr("каждые {n} мин").format(n=schedule.schedule_minutes()), False),
+            (self.tr("Язык интерфейса"), schedule.language.currentText(), False),
+            (self.tr("Пароли"), self._secrets_location or "…", False),
+        ]
+
+    def _on_secrets_location(self, text: str) -> None:
+        self._secrets_location = text
+        self.welcome_page.set_secrets_location(text)
+
+    # ---- saving ----------------------------------------------------------------------------------------------
+    def build_profile(self) -> Profile:
+        onec, b24, schedule = self.onec_page, self.bitrix24_page, self.schedule_page
+        webhook = b24.webhook_url()
+        portal = portal_url_from_webhook(webhook) if webhook else (self._existing.bitrix24_url
+                                                                   if self._existing else "")
+        changes: dict[str, Any] = {
+            "onec_url": onec.onec_url(),
+            "onec_user": onec.onec_user(),
+            "onec_profile": onec.onec_profile(),
+            "bitrix24_url": portal,
+            "bitrix24_ca_file": b24.ca_file(),
+            "schedule_minutes": schedule.schedule_minutes(),
+            "language": schedule.language_code(),
+        }
+        if self._existing is not None:
+            # keeps originator_id: the identity of the 1C base in Bitrix24 must survive an edited address
+            return replace(self._existing, **changes)
+        return Profile(**changes)
+
+    def _save(self) -> None:
+        try:
+            profile = self.build_profile()
+            profile.validate()
+        except SyncBridgeError as error:
+            self.summary_page.show_save_error(describe_error(error))
+            return
+        password = self.onec_page.password_or_none()
+        webhook = self.bitrix24_page.webhook_url()
+        services = self._services
+
+        def work(context: TaskContext) -> Profile:
+            onec_password = password if password is not None else (services.saved_secret(SECRET_ONEC_PASSWORD) or "")
+            webhook_url = webhook or services.saved_secret(SECRET_B24_WEBHOOK) or ""
+            services.save(profile, onec_password, webhook_url)
+            return profile
+
+        self.summary_page.show_saving()
+        self._set_buttons_enabled(False)
+        self._runner.submit(work, on_result=self._on_saved, on_error=self._on_save_failed, owner=self)
+
+    def _on_saved(self, profile: Profile) -> None:
+        self._set_buttons_enabled(True)
+        self.summary_page.mark_saved()
+        self.result_profile = profile
+        self.profile_saved.emit(profile)
+        self.accept()  # QWizard.done() re-validates the page, which now says "saved"
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self._set_buttons_enabled(True)
+        self.summary_page.show_save_error(describe_error(error))
+
+    def _set_buttons_enabled(self, enabled: bool) -> None:
+        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton,
+                      QWizard.WizardButton.CancelButton):
+            button = self.button(which)
+            if button is not None:
+                button.setEnabled(enabled)

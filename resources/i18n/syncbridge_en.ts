@@ -1,0 +1,840 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="ru">
+<context>
+    <name>Bitrix24Page</name>
+    <message>
+        <source>Подключение к Битрикс24</source>
+        <translation>Connection to Bitrix24</translation>
+    </message>
+    <message>
+        <source>Программа обращается к порталу через входящий вебхук — отдельный адрес с секретным кодом, который создаёт администратор портала.</source>
+        <translation>The program talks to the portal through an incoming webhook: a separate address with a secret code that the portal administrator creates.</translation>
+    </message>
+    <message>
+        <source>не нужен для облачного портала</source>
+        <translation>not needed for a cloud portal</translation>
+    </message>
+    <message>
+        <source>Выбрать…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Адрес вебхука:</source>
+        <translation>Webhook address:</translation>
+    </message>
+    <message>
+        <source>Где взять: в Битрикс24 откройте Приложения → Разработчикам → Другое → Входящий вебхук. В настройках прав отметьте crm и catalog, сохраните и скопируйте адрес вида https://портал/rest/1/код/. Код в адресе — это пароль: после ввода программа его не показывает.</source>
+        <translation>Where to get it: in Bitrix24 open Applications → Developer resources → Other → Inbound webhook. Tick the crm and catalog permissions, save, and copy the address that looks like https://portal/rest/1/code/. The code in the address is a password: once entered, the program does not show it.</translation>
+    </message>
+    <message>
+        <source>Сертификат ЦС:</source>
+        <translation>CA certificate:</translation>
+    </message>
+    <message>
+        <source>Только для коробочного портала в вашей сети, если его сертификат выпущен внутренним центром сертификации: укажите файл сертификата этого ЦС (.pem, .crt). Проверка сертификата не отключается.</source>
+        <translation>Only for an on-premise portal in your network whose certificate was issued by an internal certificate authority: choose that CA certificate file (.pem, .crt). Certificate verification is never switched off.</translation>
+    </message>
+    <message>
+        <source>сохранён вебхук портала {portal}</source>
+        <translation>saved webhook of the portal {portal}</translation>
+    </message>
+    <message>
+        <source>Файл сертификата не найден: {path}</source>
+        <translation>Certificate file not found: {path}</translation>
+    </message>
+    <message>
+        <source>Адрес вебхука должен начинаться с https:// — без шифрования код вебхука передавался бы открытым текстом.</source>
+        <translation>The webhook address must start with https://: without encryption the webhook code would travel in plain text.</translation>
+    </message>
+    <message>
+        <source>Это не похоже на адрес входящего вебхука: нужен адрес вида https://портал/rest/1/код/.</source>
+        <translation>This does not look like an incoming webhook address: it should look like https://portal/rest/1/code/.</translation>
+    </message>
+    <message>
+        <source>Сертификат центра сертификации</source>
+        <translation>Certificate authority certificate</translation>
+    </message>
+    <message>
+        <source>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Вставьте адрес входящего вебхука.</source>
+        <translation>Paste the incoming webhook address.</translation>
+    </message>
+</context>
+<context>
+    <name>CheckPanel</name>
+    <message>
+        <source>Проверить подключение</source>
+        <extracomment>the user pressed the check button the outcome changed in a way that may change whether &quot;Next&quot; is allowed</extracomment>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>Продолжить без проверки (ошибки в адресе или пароле обнаружатся только при первой синхронизации)</source>
+        <translation>Continue without testing (a wrong address or password will only show up at the first sync)</translation>
+    </message>
+    <message>
+        <source>Нажмите «Проверить подключение»: кнопка «Далее» станет доступна после успешной проверки.</source>
+        <translation>Click “Test connection”: the “Next” button becomes available after a successful test.</translation>
+    </message>
+    <message>
+        <source>Проверяю подключение…</source>
+        <translation>Testing the connection…</translation>
+    </message>
+    <message>
+        <source>Проверка пройдена — нажмите «Далее».</source>
+        <translation>Test passed: click “Next”.</translation>
+    </message>
+    <message>
+        <source>Данные изменились во время проверки — проверьте ещё раз.</source>
+        <translation>The details changed during the test: please test again.</translation>
+    </message>
+    <message>
+        <source>Проверка не пройдена. Исправьте данные и проверьте ещё раз или отметьте «Продолжить без проверки».</source>
+        <translation>Test failed. Correct the details and test again, or tick “Continue without testing”.</translation>
+    </message>
+    <message>
+        <source>Подключение не менялось — проверять не обязательно.</source>
+        <translation>The connection has not changed: no need to test it again.</translation>
+    </message>
+    <message>
+        <source>Данные изменились — проверьте подключение ещё раз.</source>
+        <translation>The details changed: please test the connection again.</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <source>Запускаю демо-режим: учебные серверы 1С и Битрикс24…</source>
+        <translation>Starting the demo: practice 1C and Bitrix24 servers…</translation>
+    </message>
+    <message>
+        <source>Демо-режим не запустился: {error}</source>
+        <translation>The demo did not start: {error}</translation>
+    </message>
+    <message>
+        <source>Язык интерфейса изменится после перезапуска программы.</source>
+        <translation>The interface language will change after the program restarts.</translation>
+    </message>
+    <message>
+        <source>Синхронизация уже идёт — дождитесь её окончания.</source>
+        <translation>A sync is already running: please wait until it finishes.</translation>
+    </message>
+</context>
+<context>
+    <name>JournalModel</name>
+    <message>
+        <source>Контрагент</source>
+        <translation>Counterparty</translation>
+    </message>
+    <message>
+        <source>Банковский счёт</source>
+        <translation>Bank account</translation>
+    </message>
+    <message>
+        <source>Контактное лицо</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <source>Реквизиты</source>
+        <translation>Requisites</translation>
+    </message>
+    <message>
+        <source>Товар</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>Сделка</source>
+        <translation>Deal</translation>
+    </message>
+    <message>
+        <source>Создано</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>Обновлено</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>Связано</source>
+        <translation>Linked</translation>
+    </message>
+    <message>
+        <source>Пропущено</source>
+        <translation>Skipped</translation>
+    </message>
+    <message>
+        <source>Ошибка</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Возможный дубль</source>
+        <translation>Possible duplicate</translation>
+    </message>
+    <message>
+        <source>Отмечено</source>
+        <translation>Marked</translation>
+    </message>
+    <message>
+        <source>Время</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Объект</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Действие</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>1С</source>
+        <translation>1C</translation>
+    </message>
+    <message>
+        <source>Битрикс24</source>
+        <translation>Bitrix24</translation>
+    </message>
+    <message>
+        <source>Причина</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>JournalWindow</name>
+    <message>
+        <source>создано {n}</source>
+        <translation>created {n}</translation>
+    </message>
+    <message>
+        <source>обновлено {n}</source>
+        <translation>updated {n}</translation>
+    </message>
+    <message>
+        <source>связано {n}</source>
+        <translation>linked {n}</translation>
+    </message>
+    <message>
+        <source>пропущено {n}</source>
+        <translation>skipped {n}</translation>
+    </message>
+    <message>
+        <source>ошибок {n}</source>
+        <translation>errors {n}</translation>
+    </message>
+    <message>
+        <source>возможных дублей {n}</source>
+        <translation>possible duplicates {n}</translation>
+    </message>
+    <message>
+        <source>завершена успешно</source>
+        <translation>finished successfully</translation>
+    </message>
+    <message>
+        <source>завершена, но часть записей не перенесена</source>
+        <translation>finished, but some records were not transferred</translation>
+    </message>
+    <message>
+        <source>прервана ошибкой</source>
+        <translation>stopped by an error</translation>
+    </message>
+    <message>
+        <source>прервана (программа была закрыта)</source>
+        <translation>interrupted (the program was closed)</translation>
+    </message>
+    <message>
+        <source>идёт сейчас</source>
+        <translation>running now</translation>
+    </message>
+    <message>
+        <source>остановлена пользователем</source>
+        <translation>stopped by the user</translation>
+    </message>
+    <message>
+        <source>Синхронизация ещё не выполнялась.</source>
+        <translation>No sync has run yet.</translation>
+    </message>
+    <message>
+        <source>Последняя синхронизация: {time}, {status}.</source>
+        <translation>Last sync: {time}, {status}.</translation>
+    </message>
+    <message>
+        <source>1С: {onec}  ↔  Битрикс24 № {b24_id}: {b24} — {reason}</source>
+        <translation>1C: {onec}  ↔  Bitrix24 #{b24_id}: {b24} — {reason}</translation>
+    </message>
+    <message>
+        <source>ссылка 1С: {ref}</source>
+        <translation>1C reference: {ref}</translation>
+    </message>
+    <message>
+        <source>ID в Битрикс24: {id}</source>
+        <translation>Bitrix24 ID: {id}</translation>
+    </message>
+    <message>
+        <source>SyncBridge — журнал синхронизации</source>
+        <translation>SyncBridge — sync journal</translation>
+    </message>
+    <message>
+        <source>Загружаю журнал…</source>
+        <translation>Loading the journal…</translation>
+    </message>
+    <message>
+        <source>Синхронизировать сейчас</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Остановить</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Эти записи не объединены автоматически: у записи в Битрикс24 нет ИНН, совпадают только названия. Сравните их в Битрикс24 и при необходимости объедините вручную.</source>
+        <translation>These records were not merged automatically: the Bitrix24 record has no INN, only the names match. Compare them in Bitrix24 and merge them by hand if needed.</translation>
+    </message>
+    <message>
+        <source>Только проблемы</source>
+        <translation>Problems only</translation>
+    </message>
+    <message>
+        <source>Показать только ошибки и возможные дубли</source>
+        <translation>Show only errors and possible duplicates</translation>
+    </message>
+    <message>
+        <source>Обновить</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Выберите строку журнала, чтобы увидеть её полностью.</source>
+        <translation>Select a journal line to see it in full.</translation>
+    </message>
+    <message>
+        <source>Записей: {n}</source>
+        <translation>Entries: {n}</translation>
+    </message>
+    <message>
+        <source>Показаны последние {n} записей</source>
+        <translation>Showing the latest {n} entries</translation>
+    </message>
+    <message>
+        <source>Вероятные дубли на проверку: {n}</source>
+        <translation>Probable duplicates to review: {n}</translation>
+    </message>
+    <message>
+        <source>Журнал не прочитан: {error}</source>
+        <translation>Could not read the journal: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>MasterPasswordDialog</name>
+    <message>
+        <source>SyncBridge — мастер-пароль</source>
+        <translation>SyncBridge — master password</translation>
+    </message>
+    <message>
+        <source>Системное хранилище паролей на этом компьютере недоступно, поэтому пароль 1С и вебхук Битрикс24 будут зашифрованы ключом из мастер-пароля.
+
+Придумайте мастер-пароль не короче {n} символов. Он нигде не сохраняется и будет нужен при каждом запуске программы. Если его забыть, пароль 1С и вебхук придётся ввести заново.</source>
+        <translation>The system password store is not available on this computer, so the 1C password and the Bitrix24 webhook will be encrypted with a key derived from a master password.
+
+Choose a master password of at least {n} characters. It is not stored anywhere and will be needed every time the program starts. If you forget it, you will have to enter the 1C password and the webhook again.</translation>
+    </message>
+    <message>
+        <source>Пароли SyncBridge зашифрованы ключом из мастер-пароля (системное хранилище паролей на этом компьютере недоступно). Введите мастер-пароль, чтобы программа могла подключиться к 1С и Битрикс24.</source>
+        <translation>SyncBridge passwords are encrypted with a key derived from the master password (the system password store is not available on this computer). Enter the master password so the program can connect to 1C and Bitrix24.</translation>
+    </message>
+    <message>
+        <source>Мастер-пароль:</source>
+        <translation>Master password:</translation>
+    </message>
+    <message>
+        <source>Ещё раз:</source>
+        <translation>Repeat:</translation>
+    </message>
+    <message>
+        <source>Введите мастер-пароль.</source>
+        <translation>Enter the master password.</translation>
+    </message>
+    <message>
+        <source>Мастер-пароль должен быть не короче {n} символов.</source>
+        <translation>The master password must be at least {n} characters long.</translation>
+    </message>
+    <message>
+        <source>Пароли не совпадают. Введите один и тот же пароль в оба поля.</source>
+        <translation>The passwords do not match. Enter the same password in both fields.</translation>
+    </message>
+    <message>
+        <source>Проверяю…</source>
+        <translation>Checking…</translation>
+    </message>
+</context>
+<context>
+    <name>OneCPage</name>
+    <message>
+        <source>1С:Управление торговлей, редакция 11</source>
+        <translation>1C:Trade Management, edition 11</translation>
+    </message>
+    <message>
+        <source>Подключение к 1С</source>
+        <translation>Connection to 1C</translation>
+    </message>
+    <message>
+        <source>Укажите публикацию информационной базы на веб-сервере и пользователя 1С.</source>
+        <translation>Enter the web server publication of the infobase and the 1C user.</translation>
+    </message>
+    <message>
+        <source>например, Интеграция</source>
+        <translation>for example, Integration</translation>
+    </message>
+    <message>
+        <source>Адрес публикации:</source>
+        <translation>Publication address:</translation>
+    </message>
+    <message>
+        <source>Адрес, по которому база открывается в браузере, например http://srv1c/ut11. Программа работает через стандартный интерфейс OData этой публикации (…/odata/standard.odata) и сама допишет эту часть адреса. Конфигурацию 1С менять не нужно.</source>
+        <translation>The address at which the infobase opens in a browser, for example http://srv1c/ut11. The program works through the standard OData interface of this publication (…/odata/standard.odata) and adds that part of the address itself. The 1C configuration does not need to be changed.</translation>
+    </message>
+    <message>
+        <source>Пользователь 1С:</source>
+        <translation>1C user:</translation>
+    </message>
+    <message>
+        <source>От имени этого пользователя программа читает и записывает данные. Лучше завести отдельного пользователя с правами на нужные справочники.</source>
+        <translation>The program reads and writes data as this user. It is best to create a separate user with rights to the required catalogs.</translation>
+    </message>
+    <message>
+        <source>Пароль:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Конфигурация:</source>
+        <translation>Configuration:</translation>
+    </message>
+    <message>
+        <source>Поддержка других конфигураций появится в следующих версиях.</source>
+        <translation>Other configurations will be supported in later versions.</translation>
+    </message>
+    <message>
+        <source>сохранён</source>
+        <translation>saved</translation>
+    </message>
+    <message>
+        <source>Пароль сохранён. Оставьте поле пустым, чтобы не менять его.</source>
+        <translation>The password is saved. Leave the field empty to keep it.</translation>
+    </message>
+    <message>
+        <source>Заполните адрес публикации и пользователя 1С.</source>
+        <translation>Fill in the publication address and the 1C user.</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePage</name>
+    <message>
+        <source>Расписание</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <source>Как часто переносить изменения, пока программа работает.</source>
+        <translation>How often to transfer changes while the program is running.</translation>
+    </message>
+    <message>
+        <source> мин</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>каждые </source>
+        <translation>every </translation>
+    </message>
+    <message>
+        <source>Синхронизировать:</source>
+        <translation>Sync:</translation>
+    </message>
+    <message>
+        <source>Синхронизация идёт в фоне, пока программа запущена (значок в области уведомлений рядом с часами). Запустить её вручную можно в любой момент: «Синхронизировать сейчас». Битрикс24 ограничивает частоту запросов, поэтому запуск чаще раза в 5 минут обычно не ускоряет обмен.</source>
+        <translation>Syncing runs in the background while the program is running (the icon in the notification area next to the clock). You can start it by hand at any time with “Sync now”. Bitrix24 limits the request rate, so running more often than every 5 minutes usually does not speed up the exchange.</translation>
+    </message>
+    <message>
+        <source>Язык интерфейса:</source>
+        <translation>Interface language:</translation>
+    </message>
+    <message>
+        <source>Новый язык применится после перезапуска программы.</source>
+        <translation>A new language takes effect after the program restarts.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>SyncBridge — настройки</source>
+        <extracomment>the profile and secrets were saved; carries the saved Profile</extracomment>
+        <translation>SyncBridge — settings</translation>
+    </message>
+    <message>
+        <source>SyncBridge — первая настройка</source>
+        <translation>SyncBridge — first-time setup</translation>
+    </message>
+    <message>
+        <source>не менялось</source>
+        <translation>unchanged</translation>
+    </message>
+    <message>
+        <source>проверено</source>
+        <translation>tested</translation>
+    </message>
+    <message>
+        <source>не проверено — ошибки обнаружатся при первой синхронизации</source>
+        <translation>not tested: errors will show up at the first sync</translation>
+    </message>
+    <message>
+        <source>сохранён ранее</source>
+        <translation>saved earlier</translation>
+    </message>
+    <message>
+        <source>задан</source>
+        <translation>set</translation>
+    </message>
+    <message>
+        <source>пустой</source>
+        <translation>empty</translation>
+    </message>
+    <message>
+        <source>Публикация 1С</source>
+        <translation>1C publication</translation>
+    </message>
+    <message>
+        <source>Пользователь 1С</source>
+        <translation>1C user</translation>
+    </message>
+    <message>
+        <source>Пароль 1С</source>
+        <translation>1C password</translation>
+    </message>
+    <message>
+        <source>Конфигурация</source>
+        <translation>Configuration</translation>
+    </message>
+    <message>
+        <source>Подключение к 1С</source>
+        <translation>Connection to 1C</translation>
+    </message>
+    <message>
+        <source>Вебхук Битрикс24</source>
+        <translation>Bitrix24 webhook</translation>
+    </message>
+    <message>
+        <source>Сертификат ЦС</source>
+        <translation>CA certificate</translation>
+    </message>
+    <message>
+        <source>не нужен</source>
+        <translation>not needed</translation>
+    </message>
+    <message>
+        <source>Подключение к Битрикс24</source>
+        <translation>Connection to Bitrix24</translation>
+    </message>
+    <message>
+        <source>Расписание</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <source>каждые {n} мин</source>
+        <translation>every {n} min</translation>
+    </message>
+    <message>
+        <source>Язык интерфейса</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>Пароли</source>
+        <translation>Passwords</translation>
+    </message>
+</context>
+<context>
+    <name>StatusWindow</name>
+    <message>
+        <source>SyncBridge — состояние</source>
+        <translation>SyncBridge — status</translation>
+    </message>
+    <message>
+        <source>Значок в области уведомлений недоступен, поэтому SyncBridge показывает это окно. Закрытие окна сворачивает его: синхронизация по расписанию продолжается. Чтобы завершить программу, нажмите «Выход».</source>
+        <translation>The notification area icon is not available, so SyncBridge shows this window instead. Closing the window minimises it: scheduled syncing goes on. To quit the program, click “Quit”.</translation>
+    </message>
+    <message>
+        <source>Синхронизировать сейчас</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Открыть журнал</source>
+        <translation>Open journal</translation>
+    </message>
+    <message>
+        <source>Настройки…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>Выход</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <source>Проверьте настройки</source>
+        <translation>Review the settings</translation>
+    </message>
+    <message>
+        <source>Нажмите «Завершить», чтобы сохранить настройки и запустить синхронизацию.</source>
+        <translation>Click “Finish” to save the settings and start syncing.</translation>
+    </message>
+    <message>
+        <source>После сохранения программа будет работать в фоне: значок SyncBridge появится в области уведомлений рядом с часами. Первая синхронизация начнётся сразу; щелчок по значку открывает журнал.</source>
+        <translation>After saving, the program runs in the background: the SyncBridge icon appears in the notification area next to the clock. The first sync starts right away; clicking the icon opens the journal.</translation>
+    </message>
+    <message>
+        <source>Сохраняю настройки…</source>
+        <translation>Saving the settings…</translation>
+    </message>
+    <message>
+        <source>Настройки не сохранены: {error}</source>
+        <translation>The settings were not saved: {error}</translation>
+    </message>
+    <message>
+        <source>Настройки сохранены.</source>
+        <translation>Settings saved.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>не перенесено записей: {n} — подробности в журнале</source>
+        <extracomment>the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or &quot;&quot;)</extracomment>
+        <translation>records not transferred: {n}; see the journal for details</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookField</name>
+    <message>
+        <source>Изменить</source>
+        <extracomment>the value changed (typed, concealed, cleared)</extracomment>
+        <translation>Change</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Добро пожаловать в SyncBridge</source>
+        <translation>Welcome to SyncBridge</translation>
+    </message>
+    <message>
+        <source>Мастер поможет подключить 1С и Битрикс24. Это займёт несколько минут.</source>
+        <translation>This wizard connects 1C and Bitrix24. It takes a few minutes.</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;SyncBridge переносит контрагентов из 1С:Предприятия в компании Битрикс24 — вместе с ИНН, КПП, адресами, телефонами и банковскими счетами — и держит их в актуальном состоянии по расписанию.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Перед созданием записи программа ищет её в портале (по связи, затем по ИНН и КПП), поэтому дубли не создаются. Похожие записи без ИНН не объединяются сами — вы увидите их в списке на проверку.&lt;/li&gt;&lt;li&gt;Каждое действие попадает в журнал с понятной причиной: что создано, что обновлено, что пропущено и почему.&lt;/li&gt;&lt;li&gt;Программа работает на этом компьютере и обращается только к вашей публикации 1С и к порталу Битрикс24. Внешние серверы и облачные сервисы не нужны.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;&lt;b&gt;Что понадобится:&lt;/b&gt; адрес публикации базы 1С на веб-сервере, логин и пароль пользователя 1С, а также входящий вебхук Битрикс24 (как его создать, подскажем на следующих шагах).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;SyncBridge transfers counterparties from 1C:Enterprise to Bitrix24 companies, together with INN, KPP, addresses, phone numbers and bank accounts, and keeps them up to date on a schedule.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Before creating a record the program looks for it in the portal (by link, then by INN and KPP), so no duplicates are created. Similar records without an INN are never merged on their own: you will see them in a list to review.&lt;/li&gt;&lt;li&gt;Every action goes into the journal with a plain reason: what was created, what was updated, what was skipped and why.&lt;/li&gt;&lt;li&gt;The program runs on this computer and talks only to your 1C publication and your Bitrix24 portal. No external servers or cloud services are needed.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;&lt;b&gt;You will need:&lt;/b&gt; the web server address of the 1C infobase publication, the login and password of a 1C user, and a Bitrix24 incoming webhook (the next steps explain how to create one).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Определяю, где будут храниться пароли…</source>
+        <translation>Finding out where the passwords will be kept…</translation>
+    </message>
+</context>
+<context>
+    <name>crash</name>
+    <message>
+        <source>В программе произошла непредвиденная ошибка. Программа продолжит работу, но последнее действие могло не выполниться.
+
+Подробности записаны в журнал программы в папке:
+{folder}
+
+Если ошибка повторяется, передайте эту папку в поддержку.</source>
+        <translation>An unexpected error occurred. The program keeps running, but the last action may not have completed.
+
+The details are in the program log in the folder:
+{folder}
+
+If the error happens again, send this folder to support.</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Внутренняя ошибка программы ({kind}). Подробности записаны в файл журнала программы; передайте его в поддержку.</source>
+        <translation>Internal program error ({kind}). The details are in the program log file; please send it to support.</translation>
+    </message>
+</context>
+<context>
+    <name>journal</name>
+    <message>
+        <source>Не связана: в портале несколько компаний с ИНН {inn} ({candidates}). Выберите вручную</source>
+        <translation>Not linked: the portal has several companies with INN {inn} ({candidates}). Choose one by hand</translation>
+    </message>
+    <message>
+        <source>Ответ портала на запись потерялся; запись будет проверена при следующей синхронизации</source>
+        <translation>The portal’s answer to a write was lost; the record will be checked at the next sync</translation>
+    </message>
+    <message>
+        <source>Ответ портала на запись потерялся; запись найдена по идентификатору 1С, повтор не нужен</source>
+        <translation>The portal’s answer to a write was lost; the record was found by its 1C identifier, no retry needed</translation>
+    </message>
+    <message>
+        <source>Создана в Битрикс24: в 1С есть, в портале не было ни связи, ни компании с ИНН {inn}</source>
+        <translation>Created in Bitrix24: present in 1C; the portal had neither a link nor a company with INN {inn}</translation>
+    </message>
+    <message>
+        <source>Создана в Битрикс24: в 1С есть, в портале не найдена (ИНН в 1С не указан)</source>
+        <translation>Created in Bitrix24: present in 1C, not found in the portal (no INN in 1C)</translation>
+    </message>
+    <message>
+        <source>Будет создана в Битрикс24 (пробный запуск, ничего не записано)</source>
+        <translation>Would be created in Bitrix24 (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Будет связана с «{b24_title}» по ИНН {inn} (пробный запуск, ничего не записано)</source>
+        <translation>Would be linked to “{b24_title}” by INN {inn} (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Будет обновлена в Битрикс24: {fields} (пробный запуск, ничего не записано)</source>
+        <translation>Would be updated in Bitrix24: {fields} (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Не перенесена: {problem}</source>
+        <translation>Not transferred: {problem}</translation>
+    </message>
+    <message>
+        <source>Ошибка портала: {error}</source>
+        <translation>Portal error: {error}</translation>
+    </message>
+    <message>
+        <source>Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: дубль не создан</source>
+        <translation>Linked to the portal company “{b24_title}” by INN {inn}{kpp_part}: no duplicate created</translation>
+    </message>
+    <message>
+        <source>Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID {origin_id})</source>
+        <translation>Linked to an existing portal record by its 1C identifier (ORIGIN_ID {origin_id})</translation>
+    </message>
+    <message>
+        <source>В 1С помечена на удаление: в Битрикс24 не удаляется, комментарий добавлен</source>
+        <translation>Marked for deletion in 1C: not deleted in Bitrix24, a comment was added</translation>
+    </message>
+    <message>
+        <source>Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на «{onec_title}». Не объединено — проверьте в списке дублей</source>
+        <translation>Possible duplicate: the portal has “{b24_title}” without an INN, similar to “{onec_title}”. Not merged: review it in the duplicates list</translation>
+    </message>
+    <message>
+        <source>Пропущена: помечена на удаление в 1С и в портал не переносилась</source>
+        <translation>Skipped: marked for deletion in 1C and never transferred to the portal</translation>
+    </message>
+    <message>
+        <source>Пропущена: это группа справочника, а не контрагент</source>
+        <translation>Skipped: this is a catalog group, not a counterparty</translation>
+    </message>
+    <message>
+        <source>Пропущена: версия в 1С изменилась, но переносимые данные те же</source>
+        <translation>Skipped: the 1C version changed, but the transferred data is the same</translation>
+    </message>
+    <message>
+        <source>Пропущена: в 1С нет изменений с прошлой синхронизации</source>
+        <translation>Skipped: no changes in 1C since the last sync</translation>
+    </message>
+    <message>
+        <source>Обновлена: в 1С изменились поля: {fields}</source>
+        <translation>Updated: these fields changed in 1C: {fields}</translation>
+    </message>
+</context>
+<context>
+    <name>status</name>
+    <message>
+        <source>идёт синхронизация: {done} из {total}</source>
+        <translation>syncing: {done} of {total}</translation>
+    </message>
+    <message>
+        <source>идёт синхронизация: {stage}</source>
+        <translation>syncing: {stage}</translation>
+    </message>
+    <message>
+        <source>идёт синхронизация</source>
+        <translation>syncing</translation>
+    </message>
+    <message>
+        <source>ошибка: {text}</source>
+        <translation>error: {text}</translation>
+    </message>
+    <message>
+        <source>нет связи: {text}</source>
+        <translation>no connection: {text}</translation>
+    </message>
+    <message>
+        <source>синхронизация приостановлена</source>
+        <translation>syncing paused</translation>
+    </message>
+    <message>
+        <source>синхронизация ещё не выполнялась</source>
+        <translation>no sync has run yet</translation>
+    </message>
+    <message>
+        <source>синхронизировано {time}</source>
+        <translation>synced at {time}</translation>
+    </message>
+    <message>
+        <source>Последняя синхронизация: ещё не было</source>
+        <translation>Last sync: none yet</translation>
+    </message>
+    <message>
+        <source>Последняя синхронизация: {time}</source>
+        <translation>Last sync: {time}</translation>
+    </message>
+    <message>
+        <source>Расписание приостановлено</source>
+        <translation>Schedule paused</translation>
+    </message>
+    <message>
+        <source>Следующая синхронизация: {time}</source>
+        <translation>Next sync: {time}</translation>
+    </message>
+</context>
+<context>
+    <name>tray</name>
+    <message>
+        <source>Синхронизировать сейчас</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Открыть журнал</source>
+        <translation>Open journal</translation>
+    </message>
+    <message>
+        <source>Настройки…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>Выход</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Идёт синхронизация…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>Возобновить расписание</source>
+        <translation>Resume schedule</translation>
+    </message>
+    <message>
+        <source>Приостановить расписание</source>
+        <translation>Pause schedule</translation>
+    </message>
+    <message>
+        <source>SyncBridge: нет связи</source>
+        <extracomment>(title, text) of every notification, newest last: what the user was told (tests read it)</extracomment>
+        <translation>SyncBridge: no connection</translation>
+    </message>
+    <message>
+        <source>SyncBridge: ошибка синхронизации</source>
+        <translation>SyncBridge: sync error</translation>
+    </message>
+    <message>
+        <source>Синхронизация снова работает.</source>
+        <translation>Syncing works again.</translation>
+    </message>
+</context>
+</TS>

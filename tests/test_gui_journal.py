@@ -1,0 +1,142 @@
+"""The journal window: model columns and reasons (Russian source, English via the .qm), «Только проблемы»,
+last-run summary, duplicates, reading the real state store in a worker, sync button and progress."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from core.state.store import RunInfo, StateStore
+from gui.journal_model import JournalModel, reason_for
+from gui.journal_window import JournalData, JournalWindow, last_run_text, state_store_loader
+from gui.sync_controller import SyncController
+from tests import gui_fixtures
+from tests.gui_fixtures import FakeSyncRunner, dispose, journal_entry
+
+task_runner = gui_fixtures.task_runner
+ui_language = gui_fixtures.ui_language
+fake_sync_runner = gui_fixtures.fake_sync_runner
+
+
+def _row(model: JournalModel, row: int) -> list[str]:
+    return [model.data(model.index(row, column)) for column in range(model.columnCount())]
+
+
+def test_model_columns_and_reason(qapp: Any, ui_language: Any) -> None:
+    model = JournalModel()
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
+        "Время", "Объект", "Действие", "1С", "Битрикс24", "Причина"]
+    local = datetime(2025, 11, 30, 11, 5, 7, tzinfo=UTC).astimezone().strftime("%d.%m.%Y %H:%M")
+    model.set_entries([journal_entry()])
+    assert _row(model, 0) == [
+        local, "ООО «ТехПром»", "Создано", "a1b2c3d4…", "42",
+        "Создана в Битрикс24: в 1С есть, в портале не было ни связи, ни компании с ИНН 7701234567"]
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole) == "a1b2c3d4-1111-2222-3333-444455556666"
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == "Контрагент: ООО «ТехПром»"
+    failed = journal_entry(action="fail", reason_code="failed_remote", reason_params={"error": "нет поля"})
+    model.set_entries([failed])
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_reason_is_translated_then_formatted(qapp: Any, ui_language: Any) -> None:
+    entry = journal_entry(reason_code="linked_by_inn",
+                          reason_params={"b24_title": "ТехПром", "inn": "7701234567", "kpp_part": ", КПП 770101001"})
+    assert reason_for(entry) == ("Связана с компанией «ТехПром» портала по ИНН 7701234567, КПП 770101001: "
+                                 "дубль не создан")
+    ui_language("en")
+    assert reason_for(entry) == ("Linked to the portal company “ТехПром” by INN 7701234567, КПП 770101001: "
+                                 "no duplicate created")
+    # a parameter missing from an old journal line: the stored Russian text is shown instead of a crash
+    broken = journal_entry(reason_code="updated", reason_params={}, reason_text="Обновлена (текст из базы)")
+    assert reason_for(broken) == "Обновлена (текст из базы)"
+
+
+def test_last_run_summary_text(qapp: Any, ui_language: Any) -> None:
+    run = RunInfo(id=3, started_at=datetime(2025, 11, 30, 14, 4), finished_at=datetime(2025, 11, 30, 14, 5),
+                  trigger="schedule", dry_run=False, status="ok",
+                  counts={"created": 2, "updated": 1, "skipped": 3, "unchanged": 4}, error=None)
+    assert last_run_text(run) == ("Последняя синхронизация: 30.11.2025 14:05, завершена успешно.\n"
+                                   "Создано 2, обновлено 1, связано 0, пропущено 7, ошибок 0, возможных дублей 0.")
+    assert last_run_text(None) == "Синхронизация ещё не выполнялась."
+
+
+def test_window_loads_in_a_worker_and_filters_problems(qtbot: Any, task_runner: Any, ui_language: Any) -> None:
+    calls: list[tuple[bool, int]] = []
+    entries = [journal_entry(), journal_entry(id=2, action="fail", reason_code="failed_invalid",
+                                              reason_params={"problem": "пустое наименование"})]
+
+    def load(problems_only: bool) -> JournalData:
+        calls.append((problems_only, threading.get_ident()))
+        shown = [e for e in entries if e.action == "fail"] if problems_only else entries
+        return JournalData(shown, None, [])
+
+    window = JournalWindow(task_runner, None, load)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=3000)
+    assert window.count_label.text() == "Записей: 2"
+    assert not window.duplicates_frame.isVisibleTo(window)
+    window.problems_only.setChecked(True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert [flag for flag, _ in calls] == [False, True]
+    assert all(ident != threading.get_ident() for _, ident in calls)
+    window.table.selectRow(0)
+    assert "Не перенесена: пустое наименование" in window.details.text()
+
+
+def test_window_reads_the_real_state_store(qtbot: Any, task_runner: Any, ui_language: Any, home: Any) -> None:
+    store = StateStore.open(home.state_db)
+    run_id = store.start_run("manual", False)
+    store.journal_add(run_id=run_id, entity="counterparty", direction="1c->b24", action="create",
+                      reason_code="created", reason_params={"inn": "7701234567"}, onec_ref="ref-1", b24_id="42",
+                      title="ООО «ТехПром»")
+    store.journal_add(run_id=run_id, entity="counterparty", direction="1c->b24", action="duplicate",
+                      reason_code="probable_duplicate", onec_ref="ref-2", b24_id="57", title="ООО «Север»",
+                      reason_params={"b24_title": "Север Москва", "onec_title": "ООО «Север»"})
+    store.add_duplicate(entity="counterparty", onec_ref="ref-2", b24_type="company", b24_id="57",
+                        onec_title="ООО «Север»", b24_title="Север Москва", reason="похожее название, нет ИНН")
+    store.finish_run(run_id, "ok", {"created": 1, "duplicates": 1})
+    store.close()
+
+    window = JournalWindow(task_runner, None, state_store_loader(home))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=3000)
+    assert _row(window.model, 0)[2] == "Возможный дубль"  # newest first
+    assert window.duplicates_label.text() == "Вероятные дубли на проверку: 1"
+    assert window.duplicates_list.item(0).text() == (
+        "1С: ООО «Север»  ↔  Битрикс24 № 57: Север Москва — похожее название, нет ИНН")
+    assert "завершена успешно" in window.summary_label.text()
+    assert "Создано 1," in window.summary_label.text()
+
+
+def test_missing_state_store_is_not_created_just_to_look(qapp: Any, home: Any) -> None:
+    data = state_store_loader(home)(False)
+    assert data.entries == [] and data.last_run is None
+    assert not home.state_db.exists()
+
+
+def test_sync_button_and_progress(qtbot: Any, task_runner: Any, ui_language: Any,
+                                  fake_sync_runner: FakeSyncRunner) -> None:
+    controller = SyncController(task_runner, lambda: fake_sync_runner)
+    loads: list[bool] = []
+    window = JournalWindow(task_runner, controller, lambda flag: loads.append(flag) or JournalData())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: len(loads) == 1, timeout=3000)
+    fake_sync_runner.release.clear()
+    qtbot.mouseClick(window.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.progress.isVisible() and window.progress.maximum() == 25, timeout=3000)
+    assert not window.sync_button.isEnabled()
+    assert window.state_label.text() == "Идёт синхронизация: 0 из 25"
+    fake_sync_runner.release.set()
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=3000)
+    assert window.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: len(loads) == 2, timeout=3000)  # the journal reloads after the run
+    assert fake_sync_runner.threads[0] != threading.get_ident()
+    controller.stop()
+    window.close()
+    dispose(window, controller)
