@@ -175,7 +175,7 @@ class CredentialStore:
             key = backend.get_password(KEYRING_SERVICE, account)
         except keyring.errors.KeyringError as exc:
             raise SecretsError(f"Системное хранилище учётных данных недоступно: {type(exc).__name__}.",
-                               "Разблокируйте связку ключей пользователя или переустановите пароли в мастере.") from None
+                               "Разблокируйте связку ключей или заново введите пароли в мастере.") from None
         if not key:
             raise SecretsError("Ключ шифрования паролей не найден в системном хранилище учётных данных.",
                                "Пароли нужно ввести заново: запустите мастер настройки или syncbridge setup.")
