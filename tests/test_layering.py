@@ -46,3 +46,22 @@ def test_headless_cli_does_not_load_qt():
             "print('QT' if any(m.startswith('PySide6') for m in sys.modules) else 'NOQT')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.stdout.strip().endswith("NOQT"), out.stdout + out.stderr
+
+
+def test_every_runtime_data_file_is_packaged():
+    """A data file the app loads but the wheel/installer leaves out works in the checkout and fails for users."""
+    import fnmatch
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    missing = []
+    for top in ("core", "gui", "resources"):
+        for path in (ROOT / top).rglob("*"):
+            if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            rel = path.relative_to(ROOT)
+            owners = [pkg for pkg in package_data if Path(pkg.replace(".", "/")) in rel.parents]
+            if not any(fnmatch.fnmatch(str(rel.relative_to(pkg.replace(".", "/"))), pattern)
+                       for pkg in owners for pattern in package_data[pkg]):
+                missing.append(str(rel))
+    assert missing == []
