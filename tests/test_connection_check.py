@@ -1,0 +1,113 @@
+"""«Проверить подключение» says exactly what worked and what did not, for each way a setup goes wrong."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from core.connection_check import check_bitrix24, check_onec
+from core.sandbox.bitrix24.server import Bitrix24Sandbox
+from core.sandbox.onec.server import OneCSandbox
+
+pytestmark = pytest.mark.integration
+USER, PASSWORD = "Интеграция", "пароль"
+
+
+@pytest.fixture
+def onec():
+    server = OneCSandbox(users={USER: PASSWORD})
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def b24(tmp_path):
+    server = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_onec_all_good(onec):
+    report = check_onec(onec.url, USER, PASSWORD)
+    assert report.ok, report.text()
+    assert [line.ok for line in report.lines] == [True] * len(report.lines)
+    assert "Объект Catalog_Контрагенты опубликован в OData" in report.text()
+
+
+def test_onec_publication_root_is_completed(onec):
+    assert check_onec(onec.url.split("/odata/")[0], USER, PASSWORD).ok
+
+
+def test_onec_unreachable_host():
+    report = check_onec(f"http://127.0.0.1:{_free_port()}/ut11/odata/standard.odata/", USER, PASSWORD)
+    assert not report.ok and len(report.lines) == 1
+    assert "127.0.0.1" in report.lines[0].text
+
+
+def test_onec_wrong_password_says_the_server_answered(onec):
+    report = check_onec(onec.url, USER, "не тот")
+    assert [line.ok for line in report.lines] == [True, False]
+    assert "логин или пароль" in report.lines[1].text
+
+
+def test_onec_object_not_published(tmp_path):
+    server = OneCSandbox(users={USER: PASSWORD}, published={"Catalog_Контрагенты", "Catalog_КлассификаторБанков"})
+    server.start()
+    try:
+        report = check_onec(server.url, USER, PASSWORD)
+    finally:
+        server.stop()
+    assert not report.ok
+    [bad] = [line for line in report.lines if not line.ok]
+    assert "Catalog_БанковскиеСчетаКонтрагентов не опубликован" in bad.text and "состав" in bad.text
+
+
+def test_bitrix24_all_good(b24):
+    report = check_bitrix24(b24.webhook_url, b24.ca_file)
+    assert report.ok, report.text()
+    assert b24.code not in report.text()
+
+
+@pytest.mark.parametrize("url", ["https://portal.example/", "portal.example/rest/1/abc/", "http://127.0.0.1/rest/1/x/",
+                                 ""])
+def test_bitrix24_not_a_webhook_url(url):
+    report = check_bitrix24(url)
+    assert not report.ok and len(report.lines) == 1
+
+
+def test_bitrix24_wrong_code(b24):
+    bad = b24.webhook_url.replace(b24.code, "zzzzzzzzzzzz")
+    report = check_bitrix24(bad, b24.ca_file)
+    assert not report.ok and "Вебхук не принят" in report.text() and "zzzzzzzzzzzz" not in report.text()
+
+
+def test_bitrix24_untrusted_certificate_is_not_bypassed(b24):
+    report = check_bitrix24(b24.webhook_url)  # no CA file: the system store does not know the box's CA
+    assert not report.ok
+    assert "--bitrix24-ca-file" in report.text() or "сертификат" in report.text().lower()
+
+
+def test_bitrix24_missing_crm_scope(tmp_path):
+    server = Bitrix24Sandbox(cert_dir=tmp_path / "b24", scopes={"basic", "catalog"}, rate=50, burst=500)
+    server.start()
+    try:
+        report = check_bitrix24(server.webhook_url, server.ca_file)
+    finally:
+        server.stop()
+    assert not report.ok
+    assert "Нет права crm у вебхука" in report.text()
+    assert any(not line.required for line in report.lines)  # documentgenerator is a warning, not a blocker
+
+
+def test_bitrix24_unreachable():
+    report = check_bitrix24(f"https://127.0.0.1:{_free_port()}/rest/1/abcdef123/")
+    assert not report.ok and "abcdef123" not in report.text()
