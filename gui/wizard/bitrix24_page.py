@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +15,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
 from core.profile import SECRET_B24_WEBHOOK
 from core.redact import mask_url
-from gui.error_text import describe_error
 from gui.task_runner import TaskContext, TaskRunner
-from gui.wizard.check_panel import CheckPanel
-from gui.wizard.completion_gate import CompletionGate
+from gui.wizard.connection_page import ConnectionPage
 from gui.wizard.form_hints import FormGrid
 from gui.wizard.services import WizardServices
 from gui.wizard.webhook_field import WebhookField, normalise_webhook_url
 
 
-class Bitrix24Page(QWizardPage):
+class Bitrix24Page(ConnectionPage):
     def __init__(self, services: WizardServices, runner: TaskRunner) -> None:
-        super().__init__()
-        self._services = services
-        self._runner = runner
+        super().__init__(services, runner)
         self._saved_ca: str | None = None
         self._has_saved = False
         self.setTitle(self.tr("Подключение к Битрикс24"))
@@ -68,17 +63,12 @@ class Bitrix24Page(QWizardPage):
             "Только для коробочного портала в вашей сети, если его сертификат выпущен внутренним центром "
             "сертификации: укажите файл сертификата этого ЦС (.pem, .crt). Проверка сертификата не отключается."))
 
-        self.check = CheckPanel()
-        self.check.check_requested.connect(self._start_check)
-        self.check.state_changed.connect(self._refresh_complete)
-
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addSpacing(6)
         layout.addWidget(self.check)
         layout.addStretch(1)
-        self._gate = CompletionGate(self, "bitrix24_ready")
-        self._refresh_complete()
+        self._install_gate("bitrix24_ready")
 
     # ---- values ----------------------------------------------------------------------------------------------
     def webhook_url(self) -> str | None:
@@ -128,26 +118,26 @@ class Bitrix24Page(QWizardPage):
             return self.tr("Файл сертификата не найден: {path}").format(path=ca)
         return None
 
-    # ---- completeness ----------------------------------------------------------------------------------------
-    def ready(self) -> bool:
-        """What isComplete() would say: filled in, and checked (or unchanged, or explicitly not checked)."""
-        if not self.webhook.has_value() or self._problem() is not None or self.check.running:
-            return False
-        return self.unchanged_saved() or self.check.passed_for(self.fingerprint()) or self.check.skip_confirmed
+    # ---- ConnectionPage hooks --------------------------------------------------------------------------------
+    def input_problem(self) -> str | None:
+        if not self.webhook.has_value():
+            return self.tr("Вставьте адрес входящего вебхука.")
+        return self._problem()
 
-    @Slot()
-    def _refresh_complete(self) -> None:
-        self._gate.set_ready(self.ready())
-
-    @Slot()
-    def _on_input_changed(self) -> None:
+    def on_input_changed(self) -> None:
         problem = self._problem()
         self.webhook_problem.setText(problem or "")
         self.webhook_problem.setVisible(bool(problem))
-        self.check.invalidate()
-        if self.unchanged_saved():
-            self.check.show_unchanged()
-        self._refresh_complete()
+
+    def check_work(self) -> Callable[[TaskContext], Any]:
+        url, ca_file = self.webhook_url(), self.ca_file()
+        services = self._services
+
+        def work(context: TaskContext) -> Any:
+            webhook = url or services.saved_secret(SECRET_B24_WEBHOOK) or ""
+            return services.check_bitrix24(webhook, ca_file=ca_file)
+
+        return work
 
     @Slot()
     def _choose_ca(self) -> None:
@@ -156,35 +146,3 @@ class Bitrix24Page(QWizardPage):
             self.tr("Сертификаты (*.pem *.crt *.cer);;Все файлы (*)"))
         if path:
             self.ca_edit.setText(path)
-
-    # ---- the check -------------------------------------------------------------------------------------------
-    @Slot()
-    def _start_check(self) -> None:
-        problem = self._problem()
-        if not self.webhook.has_value() or problem:
-            self.check.show_error(problem or self.tr("Вставьте адрес входящего вебхука."))
-            return
-        url, ca_file = self.webhook_url(), self.ca_file()
-        fingerprint = self.fingerprint()
-        services = self._services
-
-        def work(context: TaskContext) -> Any:
-            webhook = url or services.saved_secret(SECRET_B24_WEBHOOK) or ""
-            return services.check_bitrix24(webhook, ca_file=ca_file)
-
-        self.check.set_running()
-        self._refresh_complete()
-        self._runner.submit(
-            work,
-            on_result=lambda report: self._on_checked(report, fingerprint),
-            on_error=self._on_check_failed,
-            owner=self,
-        )
-
-    def _on_checked(self, report: Any, fingerprint: Hashable) -> None:
-        self.check.show_report(report, fingerprint, still_current=fingerprint == self.fingerprint())
-        self._refresh_complete()
-
-    def _on_check_failed(self, error: BaseException) -> None:
-        self.check.show_error(describe_error(error))
-        self._refresh_complete()

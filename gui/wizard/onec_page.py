@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
-from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWizardPage
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout
 
 from core.profile import SECRET_ONEC_PASSWORD, normalise_onec_url
-from gui.error_text import describe_error
 from gui.task_runner import TaskContext, TaskRunner
-from gui.wizard.check_panel import CheckPanel
-from gui.wizard.completion_gate import CompletionGate
+from gui.wizard.connection_page import ConnectionPage
 from gui.wizard.form_hints import FormGrid
 from gui.wizard.services import WizardServices
 
@@ -20,11 +18,9 @@ from gui.wizard.services import WizardServices
 ONEC_PROFILES = (("ut11", QT_TRANSLATE_NOOP("OneCPage", "1С:Управление торговлей, редакция 11")),)
 
 
-class OneCPage(QWizardPage):
+class OneCPage(ConnectionPage):
     def __init__(self, services: WizardServices, runner: TaskRunner) -> None:
-        super().__init__()
-        self._services = services
-        self._runner = runner
+        super().__init__(services, runner)
         self._saved: tuple[str, str, str] | None = None  # (url, user, profile) of the existing profile
         self.setTitle(self.tr("Подключение к 1С"))
         self.setSubTitle(self.tr("Укажите публикацию информационной базы на веб-сервере и пользователя 1С."))
@@ -53,9 +49,6 @@ class OneCPage(QWizardPage):
         form.add_row(self.tr("Конфигурация:"), self.profile_combo,
                      self.tr("Поддержка других конфигураций появится в следующих версиях."))
 
-        self.check = CheckPanel()
-        self.check.check_requested.connect(self._start_check)
-        self.check.state_changed.connect(self._refresh_complete)
         for edit in (self.url_edit, self.user_edit, self.password_edit):
             edit.textChanged.connect(self._on_input_changed)
         self.profile_combo.currentIndexChanged.connect(self._on_input_changed)
@@ -65,8 +58,7 @@ class OneCPage(QWizardPage):
         layout.addSpacing(6)
         layout.addWidget(self.check)
         layout.addStretch(1)
-        self._gate = CompletionGate(self, "onec_ready")
-        self._refresh_complete()
+        self._install_gate("onec_ready")
 
     # ---- values ----------------------------------------------------------------------------------------------
     def onec_url(self) -> str:
@@ -103,52 +95,19 @@ class OneCPage(QWizardPage):
         self.check.show_unchanged()
         self._refresh_complete()
 
-    # ---- completeness ----------------------------------------------------------------------------------------
-    def ready(self) -> bool:
-        """What isComplete() would say: filled in, and checked (or unchanged, or explicitly not checked)."""
-        if not self.url_edit.text().strip() or not self.onec_user() or self.check.running:
-            return False
-        return self.unchanged_saved() or self.check.passed_for(self.fingerprint()) or self.check.skip_confirmed
-
-    @Slot()
-    def _refresh_complete(self) -> None:
-        self._gate.set_ready(self.ready())
-
-    @Slot()
-    def _on_input_changed(self) -> None:
-        self.check.invalidate()
-        if self.unchanged_saved():
-            self.check.show_unchanged()
-        self._refresh_complete()
-
-    # ---- the check -------------------------------------------------------------------------------------------
-    @Slot()
-    def _start_check(self) -> None:
+    # ---- ConnectionPage hooks --------------------------------------------------------------------------------
+    def input_problem(self) -> str | None:
         if not self.url_edit.text().strip() or not self.onec_user():
-            self.check.show_error(self.tr("Заполните адрес публикации и пользователя 1С."))
-            return
+            return self.tr("Заполните адрес публикации и пользователя 1С.")
+        return None
+
+    def check_work(self) -> Callable[[TaskContext], Any]:
         url, user, profile = self.onec_url(), self.onec_user(), self.onec_profile()
         password = self.password_or_none()
-        fingerprint = self.fingerprint()
         services = self._services
 
         def work(context: TaskContext) -> Any:
             secret = password if password is not None else (services.saved_secret(SECRET_ONEC_PASSWORD) or "")
             return services.check_onec(url, user, secret, profile_name=profile, ca_file=None)
 
-        self.check.set_running()
-        self._refresh_complete()
-        self._runner.submit(
-            work,
-            on_result=lambda report: self._on_checked(report, fingerprint),
-            on_error=self._on_check_failed,
-            owner=self,
-        )
-
-    def _on_checked(self, report: Any, fingerprint: Hashable) -> None:
-        self.check.show_report(report, fingerprint, still_current=fingerprint == self.fingerprint())
-        self._refresh_complete()
-
-    def _on_check_failed(self, error: BaseException) -> None:
-        self.check.show_error(describe_error(error))
-        self._refresh_complete()
+        return work
