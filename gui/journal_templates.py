@@ -36,7 +36,7 @@ JOURNAL_TEMPLATES = (
     QT_TRANSLATE_NOOP("journal", "Ошибка портала: {error}"),
     # linked_by_inn
     QT_TRANSLATE_NOOP("journal", "Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: "
-                      "дубль не создан"),
+                      "дубль не создан, название и реквизиты обновлены из 1С"),
     # linked_by_origin
     QT_TRANSLATE_NOOP("journal", "Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID "
                       "{origin_id})"),

@@ -706,8 +706,8 @@ If the error happens again, send this folder to support.</translation>
         <translation>Portal error: {error}</translation>
     </message>
     <message>
-        <source>Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: дубль не создан</source>
-        <translation>Linked to the portal company “{b24_title}” by INN {inn}{kpp_part}: no duplicate created</translation>
+        <source>Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: дубль не создан, название и реквизиты обновлены из 1С</source>
+        <translation>Linked to the portal company “{b24_title}” by INN {inn}{kpp_part}: no duplicate created, name and requisites updated from 1C</translation>
     </message>
     <message>
         <source>Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID {origin_id})</source>
