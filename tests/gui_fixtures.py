@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from core.connection_check import CheckLine, CheckReport
 from gui.task_runner import TaskRunner
 from gui.wizard.services import WizardServices
 
@@ -22,43 +23,27 @@ WEBHOOK = "https://portal.example.ru/rest/1/s3cr3tc0de4x7q/"
 WEBHOOK_CODE = "s3cr3tc0de4x7q"
 
 
-@dataclass
-class FakeCheckLine:
-    ok: bool
-    text: str
-    required: bool = True
+def onec_ok_report() -> CheckReport:
+    return CheckReport([CheckLine(True, "Сервер 1С отвечает: http://srv1c/ut11/odata/standard.odata/"),
+                            CheckLine(True, "Логин и пароль приняты (пользователь «Интеграция»)"),
+                            CheckLine(True, "Объект Catalog_Контрагенты опубликован в OData")])
 
 
-@dataclass
-class FakeCheckReport:
-    lines: list[FakeCheckLine] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.lines) and all(line.ok for line in self.lines if line.required)
-
-
-def onec_ok_report() -> FakeCheckReport:
-    return FakeCheckReport([FakeCheckLine(True, "Сервер 1С отвечает: http://srv1c/ut11/odata/standard.odata/"),
-                            FakeCheckLine(True, "Логин и пароль приняты (пользователь «Интеграция»)"),
-                            FakeCheckLine(True, "Объект Catalog_Контрагенты опубликован в OData")])
-
-
-def onec_failed_report() -> FakeCheckReport:
-    return FakeCheckReport([
-        FakeCheckLine(True, "Сервер 1С отвечает: http://srv1c/ut11/odata/standard.odata/"),
-        FakeCheckLine(True, "Логин и пароль приняты (пользователь «Интеграция»)"),
-        FakeCheckLine(False, "Объект Catalog_Контрагенты не опубликован в OData: добавьте его в состав "
+def onec_failed_report() -> CheckReport:
+    return CheckReport([
+        CheckLine(True, "Сервер 1С отвечает: http://srv1c/ut11/odata/standard.odata/"),
+        CheckLine(True, "Логин и пароль приняты (пользователь «Интеграция»)"),
+        CheckLine(False, "Объект Catalog_Контрагенты не опубликован в OData: добавьте его в состав "
                              "стандартного интерфейса OData (обработка «Настройка стандартного интерфейса OData» "
                              "в 1С)"),
     ])
 
 
-def b24_ok_report() -> FakeCheckReport:
-    return FakeCheckReport([FakeCheckLine(True, "Адрес вебхука распознан: https://portal.example.ru/rest/1/***/"),
-                            FakeCheckLine(True, "Портал отвечает по HTTPS, сертификат проверен"),
-                            FakeCheckLine(True, "Вебхук принят"),
-                            FakeCheckLine(True, "Есть право crm")])
+def b24_ok_report() -> CheckReport:
+    return CheckReport([CheckLine(True, "Адрес вебхука распознан: https://portal.example.ru/rest/1/***/"),
+                            CheckLine(True, "Портал отвечает по HTTPS, сертификат проверен"),
+                            CheckLine(True, "Вебхук принят"),
+                            CheckLine(True, "Есть право crm")])
 
 
 class FakeServices:

@@ -45,10 +45,10 @@ def test_reason_is_translated_then_formatted(qapp: Any, ui_language: Any) -> Non
     entry = journal_entry(reason_code="linked_by_inn",
                           reason_params={"b24_title": "ТехПром", "inn": "7701234567", "kpp_part": ", КПП 770101001"})
     assert reason_for(entry) == ("Связана с компанией «ТехПром» портала по ИНН 7701234567, КПП 770101001: "
-                                 "дубль не создан")
+                                 "дубль не создан, название и реквизиты обновлены из 1С")
     ui_language("en")
     assert reason_for(entry) == ("Linked to the portal company “ТехПром” by INN 7701234567, КПП 770101001: "
-                                 "no duplicate created")
+                                 "no duplicate created, name and requisites updated from 1C")
     # a parameter missing from an old journal line: the stored Russian text is shown instead of a crash
     broken = journal_entry(reason_code="updated", reason_params={}, reason_text="Обновлена (текст из базы)")
     assert reason_for(broken) == "Обновлена (текст из базы)"

@@ -123,7 +123,7 @@ def test_failed_check_blocks_next_until_the_user_explicitly_skips(qtbot: Any, wi
 def test_optional_check_lines_warn_without_blocking(qtbot: Any, wizard: SetupWizard) -> None:
     fake: FakeServices = wizard.fake  # type: ignore[attr-defined]
     fake.b24_report = gui_fixtures.b24_ok_report()
-    fake.b24_report.lines.append(gui_fixtures.FakeCheckLine(
+    fake.b24_report.lines.append(gui_fixtures.CheckLine(
         False, "Нет права catalog у вебхука: понадобится для товаров, остатков и печатных форм", required=False))
     wizard.next()
     _fill_onec(wizard)
