@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from core.canonical import Counterparty
+from core.mapping.counterparty import counterparty_to_b24
+from core.mapping.table import load_mapping
+from core.sync.company_commands import Item, build_commands, group_into_batches, multifield_changes
+
+TABLE = load_mapping("ut11")
+SPEC = TABLE["counterparty"]
+
+
+def item(phones: list[str], *, old_phones: list[str] | None = None, current: list[dict] | None = None) -> Item:
+    cp = Counterparty(ref="r1", version="v", deleted=False, name="ООО «Ромашка»", full_name="ООО «Ромашка»",
+                      kind="company", inn="7728145639", kpp="772801001", phones=phones)
+    it = Item(cp=cp, effective_version="v", payload=counterparty_to_b24(cp, TABLE), link=None)
+    if old_phones is not None:
+        old_cp = Counterparty(**{**cp.__dict__, "phones": old_phones})
+        it.old_payload = counterparty_to_b24(old_cp, TABLE)
+        it.company_id, it.requisite_id = "10", "20"
+        it.current_company = {"PHONE": current or []}
+    return it
+
+
+def test_new_record_chains_its_commands_by_reference():
+    cmds = build_commands(3, item(["+7 495 111-22-33"]), SPEC, "1C:ut11", lambda kind: "1")
+    assert cmds["c3"][0] == "crm.company.add"
+    assert cmds["c3"][1]["fields"]["ORIGIN_ID"] == "r1"
+    assert cmds["r3"][1]["fields"]["ENTITY_ID"] == "$result[c3]"
+    assert cmds["r3"][1]["fields"]["PRESET_ID"] == "1" and cmds["r3"][1]["fields"]["XML_ID"] == "r1"
+
+
+def test_multifields_add_missing_delete_only_what_we_wrote_keep_managers_values():
+    current = [{"ID": "5", "VALUE": "+7 (495) 111-22-33"}, {"ID": "6", "VALUE": "+7 916 000-00-00"}]
+    it = item(["+7 495 999-88-77"], old_phones=["+7 495 111-22-33"], current=current)
+    ops = multifield_changes(it, SPEC)["PHONE"]
+    assert {"ID": "5", "DELETE": "Y"} in ops  # ours, gone from 1C
+    assert not any(op.get("ID") == "6" for op in ops)  # the manager's own number stays
+    assert {"VALUE": "+7 495 999-88-77", "VALUE_TYPE": "WORK"} in ops
+
+
+def test_unchanged_requisite_is_not_rewritten():
+    it = item(["+7 495 111-22-33"], old_phones=["+7 495 111-22-33"], current=[{"ID": "5", "VALUE": "84951112233"}])
+    cmds = build_commands(0, it, SPEC, "1C:ut11", lambda kind: "1")
+    assert set(cmds) == {"c0"}  # identity refresh only: the requisite and phones are as before
+    assert "PHONE" not in cmds["c0"][1]["fields"]
+
+
+def test_batches_never_split_a_record_and_stay_within_50():
+    plans = [(item([]), {f"x{i}_{j}": ("m", {}) for j in range(n)}) for i, n in enumerate([20, 20, 20, 7, 50, 1])]
+    batches = group_into_batches(plans)
+    assert [sum(len(cmds) for _, cmds in batch) for batch in batches] == [40, 27, 50, 1]
