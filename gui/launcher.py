@@ -6,8 +6,16 @@ server without a display. Only ``syncbridge`` (no command) and ``syncbridge demo
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+
+
+def _no_display() -> bool:
+    """On Linux/BSD a window needs X11 or Wayland; without them Qt aborts with a message nobody understands."""
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _wants_gui(argv: Sequence[str]) -> tuple[bool, bool]:
@@ -28,6 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from core.cli import main as cli_main
 
         return cli_main(argv)
+    if _no_display():
+        print("Нет графического экрана (DISPLAY/WAYLAND_DISPLAY не заданы), окно открыть нельзя.\n"
+              "Без окна: syncbridge demo --headless (демо), syncbridge sync --once, syncbridge run (служба).",
+              file=sys.stderr)
+        return 2
     from core.log_setup import setup_logging
     from core.paths import AppPaths
 

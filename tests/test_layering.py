@@ -65,3 +65,15 @@ def test_every_runtime_data_file_is_packaged():
                        for pkg in owners for pattern in package_data[pkg]):
                 missing.append(str(rel))
     assert missing == []
+
+
+def test_gui_start_without_a_display_explains_instead_of_crashing():
+    if sys.platform.startswith(("win", "darwin")):
+        return
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "gui.launcher", "demo"], capture_output=True, text=True, cwd=ROOT,
+                         env=env, timeout=60)
+    assert out.returncode == 2
+    assert "demo --headless" in out.stderr and "Traceback" not in out.stderr
