@@ -43,6 +43,10 @@ JOURNAL_TEMPLATES = (
     # marked_deleted
     QT_TRANSLATE_NOOP("journal", "В 1С помечена на удаление: в Битрикс24 не удаляется, комментарий "
                       "добавлен"),
+    # onec_duplicate_inn
+    QT_TRANSLATE_NOOP("journal", "Не перенесена: в 1С уже есть контрагент «{other}» с тем же ИНН "
+                      "{inn}{kpp_part}, он связан с компанией портала. Похоже на дубль в 1С — "
+                      "объедините карточки в 1С"),
     # probable_duplicate
     QT_TRANSLATE_NOOP("journal", "Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на "
                       "«{onec_title}». Не объединено — проверьте в списке дублей"),

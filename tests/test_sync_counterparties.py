@@ -21,6 +21,13 @@ CP = "Catalog_Контрагенты"
 ACCOUNTS = "Catalog_БанковскиеСчетаКонтрагентов"
 USER, PASSWORD = "Интеграция", "пароль-1С"
 WRITE_PREFIXES = (".add", ".update", ".delete", ".set")
+ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+def branch_and_head(rows: list[dict]) -> tuple[dict, dict]:
+    """A branch of the seed (ГоловнойКонтрагент points to another card; on head offices it points to itself)."""
+    branch = next(r for r in rows if r["ГоловнойКонтрагент_Key"] not in (r["Ref_Key"], ZERO_GUID))
+    return branch, next(r for r in rows if r["Ref_Key"] == branch["ГоловнойКонтрагент_Key"])
 
 
 class Slice:
@@ -248,12 +255,7 @@ def test_deleted_portal_company_is_recreated(world: Slice):
 
 def test_branch_with_same_inn_other_kpp_gets_its_own_company(world: Slice):
     world.sync()
-    rows = world.onec.rows(CP)
-    empty = "00000000-0000-0000-0000-000000000000"
-    branches = [r for r in rows if r["ГоловнойКонтрагент_Key"] not in (r["Ref_Key"], empty)]
-    assert branches, "the 1C seed must contain a branch"
-    branch = branches[0]
-    head = next(r for r in rows if r["Ref_Key"] == branch["ГоловнойКонтрагент_Key"])
+    branch, head = branch_and_head(world.onec.rows(CP))
     assert head["ИНН"] == branch["ИНН"] and head["КПП"] != branch["КПП"]
     by_origin = world.companies_by_origin()
     assert by_origin[head["Ref_Key"]]["ID"] != by_origin[branch["Ref_Key"]]["ID"]
@@ -284,3 +286,34 @@ def test_outbox_left_by_a_crashed_run_is_rechecked_and_closed(world: Slice):
     assert world.store().outbox() == []
     assert world.b24_writes(mark) == []  # re-checked: nothing to change, nothing written
     assert len(world.b24.entities("company")) == len({c["ID"] for c in world.b24.entities("company")})
+
+
+def test_duplicate_in_1c_is_reported_not_copied_to_the_portal(world: Slice):
+    techprom = world.cp("ООО «ТехПром»")
+    twin = {k: v for k, v in techprom.items() if k not in ("Ref_Key", "DataVersion") and "@" not in k}
+    twin["Description"] = "ТехПром (дубль)"
+    world.onec.put(CP, twin)
+    report = world.sync()
+    assert report.failed == 1
+    assert len([r for r in world.b24.entities("requisite") if r.get("RQ_INN") == "7728145639"]) == 1
+    [entry] = [e for e in world.store().journal(limit=100) if e.action == "fail"]
+    assert entry.reason_code == "onec_duplicate_inn" and "ТехПром" in entry.reason_text
+    # on the next run the portal company is linked to the first card: still reported, still not copied
+    report = world.sync()
+    assert report.failed == 1
+    assert len([r for r in world.b24.entities("requisite") if r.get("RQ_INN") == "7728145639"]) == 1
+
+
+def test_head_office_and_branch_sharing_one_portal_company_without_kpp(world: Slice):
+    branch, head = branch_and_head(world.onec.rows(CP))
+    from core.bitrix24.client import Bitrix24Client
+
+    with Bitrix24Client(world.b24.webhook_url, ca_file=world.b24.ca_file, rate=50, burst=500) as client:
+        company_id = client.call("crm.company.add", {"fields": {"TITLE": "Волжская энергомашина (вручную)"}})
+        client.call("crm.requisite.add", {"fields": {"ENTITY_TYPE_ID": 4, "ENTITY_ID": company_id, "PRESET_ID": 1,
+                                                     "NAME": "Реквизиты", "RQ_INN": head["ИНН"]}})
+    report = world.sync()
+    assert report.failed == 0
+    by_origin = world.companies_by_origin()
+    ids = {str(by_origin[head["Ref_Key"]]["ID"]), str(by_origin[branch["Ref_Key"]]["ID"])}
+    assert len(ids) == 2 and str(company_id) in ids  # one links to the manual company, the other gets its own

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 ENTITY = "counterparty"
 B24_TYPE = "company"
 LOOKUP_CHUNK = 12  # records per lookup batch (≤ 4 commands each)
+# decisions that end a record's journey in this run with a journaled reason
+FAILING_ACTIONS = {"ambiguous": "ambiguous_inn", "onec_duplicate": "onec_duplicate_inn"}
 
 
 def _effective_version(data_version: str, accounts: list[tuple[str, str]]) -> str:
@@ -135,6 +137,7 @@ class CounterpartyPipeline:
 
         work = [item for item in items if self._classify(item)]
         self._lookup(work)
+        self._settle_conflicts(work)
         ctx.check_cancelled()
         self._find_probable_duplicates([i for i in work if i.action == "create"])
         if ctx.dry_run:
@@ -228,22 +231,53 @@ class CounterpartyPipeline:
         no_kpp = [r for r in candidates if not r.get("RQ_KPP")]
         chosen = exact or no_kpp or ([] if kpp else candidates)
         company_ids = sorted({str(r["ENTITY_ID"]) for r in chosen})
-        linked_elsewhere = [cid for cid in company_ids
-                            if (lk := self.store.link_by_b24(B24_TYPE, cid, ENTITY)) and lk.onec_ref != item.cp.ref]
-        if len(company_ids) == 1 and not linked_elsewhere:
-            requisite = next(r for r in chosen if str(r["ENTITY_ID"]) == company_ids[0])
-            item.company_id, item.requisite_id = company_ids[0], str(requisite["ID"])
+        linked_elsewhere = {cid: lk for cid in company_ids
+                            if (lk := self.store.link_by_b24(B24_TYPE, cid, ENTITY)) and lk.onec_ref != item.cp.ref}
+        free = [cid for cid in company_ids if cid not in linked_elsewhere]
+        if len(free) == 1:
+            requisite = next(r for r in chosen if str(r["ENTITY_ID"]) == free[0])
+            item.company_id, item.requisite_id = free[0], str(requisite["ID"])
             item.action, item.reason_code = "link", "linked_by_inn"
             item.params = {"inn": item.cp.inn, "kpp_part": f"/{kpp}" if kpp and requisite.get("RQ_KPP") else ""}
             self._refetch_company(item)
             item.params["b24_title"] = item.b24_title
-        elif company_ids:
+        elif free:
             item.action = "ambiguous"
-            item.duplicates = [(cid, "") for cid in company_ids]
-            item.params = {"inn": item.cp.inn, "candidates": ", ".join(f"ID {cid}" for cid in company_ids)}
+            item.duplicates = [(cid, "") for cid in free]
+            item.params = {"inn": item.cp.inn, "candidates": ", ".join(f"ID {cid}" for cid in free)}
+        elif linked_elsewhere:
+            # the portal company with this ИНН/КПП already mirrors another 1C counterparty: a duplicate in 1C
+            other = next(iter(linked_elsewhere.values()))
+            payload = other.meta.get("payload") or {}
+            self._mark_onec_duplicate(item, (payload.get("company") or {}).get("TITLE") or other.onec_ref)
         else:
             item.reason_code = "created"
             item.params = {"inn": item.cp.inn}
+
+    def _mark_onec_duplicate(self, item: Item, other_title: str) -> None:
+        item.action = "onec_duplicate"
+        item.company_id = item.requisite_id = None
+        item.params = {"other": other_title, "inn": item.cp.inn, "kpp_part": f"/{item.cp.kpp}" if item.cp.kpp else ""}
+
+    def _settle_conflicts(self, items: list[Item]) -> None:
+        """Lookups ran before any write of this run, so two records may claim the same thing: the same ИНН/КПП
+        twice in 1C (a duplicate in 1C: the first one wins, the rest are reported), or a head office and its
+        branch both matching one portal company without КПП (the first links, the other gets its own company)."""
+        by_key: dict[tuple[str, str], Item] = {}
+        claimed: set[str] = set()
+        for item in items:
+            if item.action not in ("create", "link") or not item.cp.inn or item.reason_code == "linked_by_origin":
+                continue
+            first = by_key.setdefault((item.cp.inn, item.cp.kpp), item)
+            if first is not item:
+                self._mark_onec_duplicate(item, first.title)
+                continue
+            if item.action == "link":
+                if item.company_id in claimed:
+                    item.action, item.reason_code, item.params = "create", "created", {"inn": item.cp.inn}
+                    item.company_id = item.requisite_id = item.current_company = None
+                else:
+                    claimed.add(str(item.company_id))
 
     def _refetch_company(self, item: Item) -> None:
         company = self.b24.call("crm.company.get", {"id": item.company_id})
@@ -280,8 +314,8 @@ class CounterpartyPipeline:
     # ==== 3. dry run ============================================================================================
     def _report_dry_run(self, item: Item) -> None:
         ctx = self.ctx
-        if item.action == "ambiguous":
-            self._fail(item, "ambiguous_inn", item.params)
+        if item.action in FAILING_ACTIONS:
+            self._fail(item, FAILING_ACTIONS[item.action], item.params)
             return
         if item.action == "create":
             code, params = "dry_run_create", {}
@@ -323,8 +357,8 @@ class CounterpartyPipeline:
     def _write(self, items: list[Item]) -> list[Item]:
         ctx = self.ctx
         for item in items:
-            if item.action == "ambiguous":
-                self._fail(item, "ambiguous_inn", item.params)
+            if item.action in FAILING_ACTIONS:
+                self._fail(item, FAILING_ACTIONS[item.action], item.params)
         todo = [i for i in items if i.action in ("create", "update", "link", "mark")]
         plans = [(item, build_commands(k, item, self.spec, self.originator, self._preset_id))
                  for k, item in enumerate(todo)]

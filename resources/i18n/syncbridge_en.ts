@@ -718,6 +718,10 @@ If the error happens again, send this folder to support.</translation>
         <translation>Marked for deletion in 1C: not deleted in Bitrix24, a comment was added</translation>
     </message>
     <message>
+        <source>Не перенесена: в 1С уже есть контрагент «{other}» с тем же ИНН {inn}{kpp_part}, он связан с компанией портала. Похоже на дубль в 1С — объедините карточки в 1С</source>
+        <translation>Not transferred: 1C already has the counterparty “{other}” with the same INN {inn}{kpp_part}, linked to a portal company. Looks like a duplicate in 1C — merge the cards in 1C</translation>
+    </message>
+    <message>
         <source>Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на «{onec_title}». Не объединено — проверьте в списке дублей</source>
         <translation>Possible duplicate: the portal has “{b24_title}” without an INN, similar to “{onec_title}”. Not merged: review it in the duplicates list</translation>
     </message>
