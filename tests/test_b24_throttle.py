@@ -103,3 +103,20 @@ def test_client_pauses_a_method_before_the_portal_blocks_it(tmp_path: Path):
         assert len(fake.sleeps) == 1
     finally:
         sandbox.stop()
+
+
+def test_real_pacing_against_the_sandbox_bucket_draws_no_503(tmp_path, monkeypatch):
+    """Real clocks on both sides: pacing to the exact limit drew one 503 per exhausted burst before the headroom."""
+    from core.bitrix24 import throttle
+    from core.bitrix24.client import Bitrix24Client
+    from core.sandbox.bitrix24.server import Bitrix24Sandbox
+
+    refused = []
+    original = throttle.LeakyBucket.mark_full
+    monkeypatch.setattr(throttle.LeakyBucket, "mark_full", lambda self: (refused.append(1), original(self)))
+    with Bitrix24Sandbox(cert_dir=tmp_path, rate=10, burst=10) as sandbox:
+        client = Bitrix24Client(sandbox.webhook_url, ca_file=sandbox.ca_file, rate=10, burst=10)
+        for _ in range(40):
+            client.call("scope")
+        client.close()
+    assert refused == []

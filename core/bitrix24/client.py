@@ -47,6 +47,9 @@ _EOF_MARKERS = ("UNEXPECTED_EOF", "EOF occurred", "EOF in violation", "Connectio
 _TLS_REASON_RE = re.compile(r"(certificate verify failed: [^()'\"\]]+|[Hh]ostname mismatch[^()'\"\]]*)")
 
 
+BURST_HEADROOM = 2
+
+
 class Bitrix24Client:
     def __init__(
         self,
@@ -73,7 +76,9 @@ class Bitrix24Client:
         self._rate = rate
         self._sleep = sleep
         self._clock = clock
-        self._bucket = LeakyBucket(rate, burst, sleep=sleep, clock=clock)
+        # keep two slots of headroom: the portal's counter drains on its clock and sees our request a little later
+        # than we send it, so pacing to the exact limit still drew one 503 per exhausted burst (measured)
+        self._bucket = LeakyBucket(rate, max(1, burst - BURST_HEADROOM), sleep=sleep, clock=clock)
         self._operating = OperatingTracker(clock=clock)
         self._session = requests.Session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
