@@ -31,6 +31,8 @@ ENV_ONEC_PASSWORD = "SYNCBRIDGE_ONEC_PASSWORD"
 ENV_WEBHOOK = "SYNCBRIDGE_BITRIX24_WEBHOOK"
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
+NO_DISPLAY_TEXT = ("Нет графического экрана (DISPLAY/WAYLAND_DISPLAY не заданы), окно открыть нельзя.\n"
+                   "Без окна: syncbridge demo --headless (демо), syncbridge sync --once, syncbridge run (служба).")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,9 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return cli_main(argv)
     if _no_display():
-        print("Нет графического экрана (DISPLAY/WAYLAND_DISPLAY не заданы), окно открыть нельзя.\n"
-              "Без окна: syncbridge demo --headless (демо), syncbridge sync --once, syncbridge run (служба).",
-              file=sys.stderr)
+        from core.cli import NO_DISPLAY_TEXT  # console text: Qt (and its translations) is not loaded yet
+
+        print(NO_DISPLAY_TEXT, file=sys.stderr)
         return 2
     from core.log_setup import setup_logging
     from core.paths import AppPaths
