@@ -27,6 +27,12 @@ def register_secret(value: str | None) -> None:
             _known_secrets.add(value)
 
 
+def forget_secrets() -> None:
+    """Drop every remembered secret (tests start each case clean; a new profile replaces old secrets)."""
+    with _lock:
+        _known_secrets.clear()
+
+
 def mask_url(url: str) -> str:
     """Return the URL with webhook codes, user:password and token parameters replaced by ``***``."""
     url = _WEBHOOK_RE.sub(r"\1***", url)
