@@ -123,7 +123,7 @@ def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
     onec_url = normalise_onec_url(args.onec_url)
     password = _secret(ENV_ONEC_PASSWORD, "Пароль пользователя 1С: ")
     webhook = _secret(ENV_WEBHOOK, "Адрес входящего вебхука Битрикс24: ")
-    if not webhook.rstrip("/").startswith(args.bitrix24_url.rstrip("/")):
+    if not _same_portal(webhook, args.bitrix24_url):
         raise ConfigError(f"Вебхук {mask_url(webhook)} не относится к порталу {args.bitrix24_url}.",
                           "Проверьте --bitrix24-url и переменную SYNCBRIDGE_BITRIX24_WEBHOOK.")
     profile = Profile(onec_url=onec_url, onec_user=args.onec_user, onec_profile=args.onec_profile,
@@ -144,6 +144,14 @@ def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
     print(f"Профиль сохранён: {paths.config_file}")
     print(CredentialStore(paths).location_text())
     return EXIT_OK
+
+
+def _same_portal(webhook: str, portal_url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    hook, portal = urlsplit(webhook.strip()), urlsplit(portal_url.strip())
+    return (hook.scheme, (hook.hostname or "").lower(), hook.port) == \
+        (portal.scheme, (portal.hostname or "").lower(), portal.port)
 
 
 def _indent(text: str) -> str:
