@@ -60,10 +60,13 @@ class RemoteError(SyncBridgeError):
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str = "", *, code: object = None, status: int | None = None):
+    def __init__(self, message: str, hint: str = "", *, code: object = None, status: int | None = None,
+                 not_found: bool = False):
         super().__init__(message, hint)
         self.code = code
         self.status = status
+        #: the remote system says the addressed record does not exist (and nothing else went wrong)
+        self.not_found = not_found
 
 
 class AnswerLost(SyncBridgeError):

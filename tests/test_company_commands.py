@@ -49,3 +49,49 @@ def test_batches_never_split_a_record_and_stay_within_50():
     plans = [(item([]), {f"x{i}_{j}": ("m", {}) for j in range(n)}) for i, n in enumerate([20, 20, 20, 7, 50, 1])]
     batches = group_into_batches(plans)
     assert [sum(len(cmds) for _, cmds in batch) for batch in batches] == [40, 27, 50, 1]
+
+
+class _Batch:
+    def __init__(self, result, errors):
+        self.result, self.errors = result, errors
+
+
+class _Portal:
+    """Answers the lookup batch with a per-command error, as a real portal does for one failing command."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def batch(self, commands, halt=False):
+        return _Batch({}, {key: self.error for key in commands})
+
+
+def _linked_item(home):
+    from core.state.store import Link, StateStore
+    from core.sync.context import RunContext
+    from core.sync.counterparties import CounterpartyPipeline
+
+    store = StateStore.open(home.state_db)
+    store.save_link(Link("counterparty", "r1", "company", "10", {}))
+    it = item(["+7 495 111-22-33"], old_phones=[])
+    it.link, it.action = store.get_link("counterparty", "r1", "company"), "update"
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    return it, store, lambda error: CounterpartyPipeline(None, _Portal(error), TABLE, "1C:ut11", ctx)
+
+
+def test_lookup_error_other_than_not_found_keeps_the_link(home):
+    from core.errors import RemoteError
+
+    it, store, pipeline = _linked_item(home)
+    pipeline(RemoteError("Access denied.", code="", status=400))._lookup([it])
+    assert it.action == "lookup_failed" and it.company_id == "10"
+    assert store.get_link("counterparty", "r1", "company") is not None
+
+
+def test_lookup_not_found_starts_over(home):
+    from core.errors import RemoteError
+
+    it, store, pipeline = _linked_item(home)
+    pipeline(RemoteError("Not found", code="", status=400, not_found=True))._lookup([it])
+    assert it.action == "create" and it.company_id is None
+    assert store.get_link("counterparty", "r1", "company") is None

@@ -317,3 +317,4 @@ def test_head_office_and_branch_sharing_one_portal_company_without_kpp(world: Sl
     by_origin = world.companies_by_origin()
     ids = {str(by_origin[head["Ref_Key"]]["ID"]), str(by_origin[branch["Ref_Key"]]["ID"])}
     assert len(ids) == 2 and str(company_id) in ids  # one links to the manual company, the other gets its own
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 from core.errors import AccessDenied, AuthFailed, RemoteError, SyncBridgeError
 from core.redact import mask_text
 
-from .envelope import ErrorInfo, is_access_denied_text
+from .envelope import ErrorInfo, is_access_denied_text, is_not_found
 from .methods import scope_of_method
 
 AUTH_CODES = frozenset(
@@ -67,7 +67,7 @@ def remote_error(method: str, info: ErrorInfo, status: int | None) -> RemoteErro
     return RemoteError(
         f"Битрикс24 вернул ошибку на {method}: {_detail(info)}.",
         "Проверьте данные записи; если ошибка повторяется, передайте этот текст администратору портала.",
-        code=info.code, status=status,
+        code=info.code, status=status, not_found=is_not_found(info),
     )
 
 

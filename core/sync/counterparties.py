@@ -46,7 +46,8 @@ ENTITY = "counterparty"
 B24_TYPE = "company"
 LOOKUP_CHUNK = 12  # records per lookup batch (≤ 4 commands each)
 # decisions that end a record's journey in this run with a journaled reason
-FAILING_ACTIONS = {"ambiguous": "ambiguous_inn", "onec_duplicate": "onec_duplicate_inn"}
+FAILING_ACTIONS = {"ambiguous": "ambiguous_inn", "onec_duplicate": "onec_duplicate_inn",
+                   "lookup_failed": "failed_remote"}
 
 
 def _effective_version(data_version: str, accounts: list[tuple[str, str]]) -> str:
@@ -199,7 +200,12 @@ class CounterpartyPipeline:
                     self._resolve_identity(item, result.result, k)
                 elif item.action == "update":
                     company = result.result.get(f"g{k}")
-                    if f"g{k}" in result.errors or not company:
+                    error = result.errors.get(f"g{k}")
+                    if error is not None and not error.not_found:
+                        # access denied, a portal fault…: the company may well exist, so never re-create it
+                        item.action = "lookup_failed"
+                        item.params = {"error": error.message}
+                    elif error is not None or not company:
                         # the manager deleted the company in the portal: start over rather than fail forever
                         log.info("company %s of %s is gone from the portal", item.company_id, item.cp.ref)
                         self.store.delete_link(ENTITY, item.cp.ref, B24_TYPE)
