@@ -95,3 +95,12 @@ def test_lookup_not_found_starts_over(home):
     pipeline(RemoteError("Not found", code="", status=400, not_found=True))._lookup([it])
     assert it.action == "create" and it.company_id is None
     assert store.get_link("counterparty", "r1", "company") is None
+
+
+def test_failed_identity_lookup_never_creates(home):
+    from core.errors import RemoteError
+
+    it, _store, pipeline = _linked_item(home)
+    it.link, it.action, it.company_id = None, "create", None
+    pipeline(RemoteError("Internal error", code="INTERNAL_SERVER_ERROR", status=500))._lookup([it])
+    assert it.action == "lookup_failed"

@@ -197,7 +197,13 @@ class CounterpartyPipeline:
             result = self.b24.batch(commands)
             for k, item in enumerate(chunk):
                 if item.action == "create":
-                    self._resolve_identity(item, result.result, k)
+                    keys = (f"o{k}", f"x{k}", f"y{k}", f"n{k}")
+                    failed = [result.errors[key] for key in keys if key in result.errors]
+                    if failed:
+                        # without a reliable answer "not in the portal" is unknown: creating could duplicate
+                        item.action, item.params = "lookup_failed", {"error": failed[0].message}
+                    else:
+                        self._resolve_identity(item, result.result, k)
                 elif item.action == "update":
                     company = result.result.get(f"g{k}")
                     error = result.errors.get(f"g{k}")
