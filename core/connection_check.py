@@ -6,7 +6,9 @@ Used by the wizard (in a worker thread) and by ``syncbridge check``. Blocking.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from core import messages
 from core.bitrix24.client import Bitrix24Client
 from core.bitrix24.webhook import parse_webhook_url
 from core.errors import AuthFailed, ConnectionFailed, SyncBridgeError
@@ -22,8 +24,10 @@ LATER_B24_SCOPES = ("catalog", "documentgenerator")
 @dataclass
 class CheckLine:
     ok: bool
-    text: str
+    text: str  # rendered Russian text
     required: bool = True
+    template: str = ""  # Russian template from messages.CHECKS: the GUI translates it, then formats with params
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,8 +38,9 @@ class CheckReport:
     def ok(self) -> bool:
         return all(line.ok for line in self.lines if line.required) and bool(self.lines)
 
-    def add(self, ok: bool, text: str, required: bool = True) -> None:
-        self.lines.append(CheckLine(ok, text, required))
+    def add(self, ok: bool, code: str, required: bool = True, **params: Any) -> None:
+        self.lines.append(CheckLine(ok, messages.render(code, params, messages.CHECKS), required,
+                                    messages.CHECKS[code], params))
 
     def text(self) -> str:
         return "\n".join(("✔ " if line.ok else ("✖ " if line.required else "! ")) + line.text
@@ -52,11 +57,10 @@ def check_onec(url: str, user: str, password: str, profile_name: str = "ut11",
     report = CheckReport()
     url = normalise_onec_url(url)
     if not url.startswith(("http://", "https://")):
-        report.add(False, "Адрес публикации 1С должен начинаться с http:// или https://, например "
-                          "http://server/ut11/odata/standard.odata/")
+        report.add(False, "onec_url_scheme")
         return report
     if not user:
-        report.add(False, "Не указан пользователь 1С")
+        report.add(False, "onec_no_user")
         return report
     client = OneCClient(url, user, password, ca_file=ca_file, timeout=(10, 60))
     try:
@@ -70,28 +74,24 @@ def _check_onec_steps(client: OneCClient, url: str, user: str, profile_name: str
     try:
         client.service_entity_sets()
     except AuthFailed as exc:
-        report.add(True, f"Сервер 1С отвечает: {mask_url(url)}")
-        report.add(False, exc.user_text())
+        report.add(True, "onec_reachable", url=mask_url(url))
+        report.add(False, "error", error=exc.user_text())
         return
     except ConnectionFailed as exc:  # includes TLSFailed
-        report.add(False, exc.user_text())
+        report.add(False, "error", error=exc.user_text())
         return
     except SyncBridgeError as exc:
-        report.add(False, f"Сервер ответил, но это не стандартный интерфейс OData 1С: {exc.message}")
+        report.add(False, "onec_not_odata", error=exc.message)
         return
-    report.add(True, f"Сервер 1С отвечает: {mask_url(url)}")
-    report.add(True, f"Логин и пароль приняты (пользователь «{user}»)")
+    report.add(True, "onec_reachable", url=mask_url(url))
+    report.add(True, "onec_auth_ok", user=user)
     try:
         published = client.published(onec_required_sets(profile_name))
     except SyncBridgeError as exc:
-        report.add(False, f"Не удалось получить состав OData: {exc.message}")
+        report.add(False, "onec_composition_failed", error=exc.message)
         return
     for name, ok in published.items():
-        if ok:
-            report.add(True, f"Объект {name} опубликован в OData")
-        else:
-            report.add(False, f"Объект {name} не опубликован в OData: добавьте его в состав стандартного "
-                              "интерфейса OData (обработка «Настройка стандартного интерфейса OData» в 1С)")
+        report.add(ok, "onec_published" if ok else "onec_not_published", name=name)
 
 
 def check_bitrix24(webhook_url: str, ca_file: str | None = None) -> CheckReport:
@@ -99,36 +99,30 @@ def check_bitrix24(webhook_url: str, ca_file: str | None = None) -> CheckReport:
     try:
         hook = parse_webhook_url(webhook_url)
     except SyncBridgeError as exc:
-        report.add(False, exc.user_text())
+        report.add(False, "error", error=exc.user_text())
         return report
-    report.add(True, f"Адрес вебхука распознан: {hook.masked}")
+    report.add(True, "b24_webhook_parsed", url=hook.masked)
     client = Bitrix24Client(webhook_url, ca_file=ca_file, timeout=(5, 30))
     try:
         scopes = set(client.scopes())
     except ConnectionFailed as exc:  # includes TLSFailed: the text says how to trust a box's CA
-        report.add(False, exc.user_text())
+        report.add(False, "error", error=exc.user_text())
         return report
     except AuthFailed as exc:
-        report.add(True, "Портал отвечает по HTTPS, сертификат проверен")
-        report.add(False, f"Вебхук не принят: {exc.message}")
+        report.add(True, "b24_https_ok")
+        report.add(False, "b24_webhook_rejected", error=exc.message)
         return report
     except SyncBridgeError as exc:  # AccessDenied, errors
-        report.add(True, "Портал отвечает по HTTPS, сертификат проверен")
-        report.add(False, exc.user_text())
+        report.add(True, "b24_https_ok")
+        report.add(False, "error", error=exc.user_text())
         return report
     finally:
         client.close()
-    report.add(True, "Портал отвечает по HTTPS, сертификат проверен")
-    report.add(True, "Вебхук принят")
+    report.add(True, "b24_https_ok")
+    report.add(True, "b24_webhook_accepted")
     for scope in REQUIRED_B24_SCOPES:
-        if scope in scopes:
-            report.add(True, f"Есть право {scope}")
-        else:
-            report.add(False, f"Нет права {scope} у вебхука: откройте вебхук в портале и отметьте «CRM ({scope})»")
+        report.add(scope in scopes, "b24_scope_ok" if scope in scopes else "b24_scope_missing", scope=scope)
     for scope in LATER_B24_SCOPES:
-        if scope in scopes:
-            report.add(True, f"Есть право {scope}", required=False)
-        else:
-            report.add(False, f"Нет права {scope} у вебхука: понадобится для товаров, остатков и печатных форм",
-                       required=False)
+        report.add(scope in scopes, "b24_scope_ok" if scope in scopes else "b24_scope_later", required=False,
+                   scope=scope)
     return report

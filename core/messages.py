@@ -1,8 +1,12 @@
-"""Journal reasons: a code, a Russian template (the source of truth) and parameters.
+"""Texts the core hands to people, as Russian templates (the source of truth) with parameters.
 
-The journal stores the code, the parameters and the rendered Russian text, so that it stays readable without
-the program (sqlite3, support). The GUI translates the template with Qt (context "journal") and formats it with
-the stored parameters; ``gui`` lists these templates for the translation file.
+- ``REASONS``: journal reasons. The journal stores the code, the parameters and the rendered Russian text, so it
+  stays readable without the program (sqlite3, support).
+- ``CHECKS``: lines of «Проверить подключение».
+- ``STAGES``: progress stages of a sync run.
+
+The core never imports Qt; the GUI translates a template with Qt (contexts "journal", "checks", "progress") and
+then formats it with the parameters. ``gui/i18n_update.py`` lists every template here for the translation file.
 """
 
 from __future__ import annotations
@@ -36,8 +40,39 @@ REASONS: dict[str, str] = {
 }
 
 
-def render(code: str, params: dict[str, Any] | None = None) -> str:
-    template = REASONS[code]
+CHECKS: dict[str, str] = {
+    "onec_url_scheme": "Адрес публикации 1С должен начинаться с http:// или https://, например "
+                       "http://server/ut11/odata/standard.odata/",
+    "onec_no_user": "Не указан пользователь 1С",
+    "onec_reachable": "Сервер 1С отвечает: {url}",
+    "onec_auth_ok": "Логин и пароль приняты (пользователь «{user}»)",
+    "onec_not_odata": "Сервер ответил, но это не стандартный интерфейс OData 1С: {error}",
+    "onec_composition_failed": "Не удалось получить состав OData: {error}",
+    "onec_published": "Объект {name} опубликован в OData",
+    "onec_not_published": "Объект {name} не опубликован в OData: добавьте его в состав стандартного интерфейса "
+                          "OData (обработка «Настройка стандартного интерфейса OData» в 1С)",
+    "b24_webhook_parsed": "Адрес вебхука распознан: {url}",
+    "b24_https_ok": "Портал отвечает по HTTPS, сертификат проверен",
+    "b24_webhook_rejected": "Вебхук не принят: {error}",
+    "b24_webhook_accepted": "Вебхук принят",
+    "b24_scope_ok": "Есть право {scope}",
+    "b24_scope_missing": "Нет права {scope} у вебхука: откройте вебхук в портале и отметьте «CRM ({scope})»",
+    "b24_scope_later": "Нет права {scope} у вебхука: понадобится для товаров, остатков и печатных форм",
+    "error": "{error}",
+}
+
+STAGES: dict[str, str] = {
+    "poll_counterparties": "Опрос изменений в 1С: контрагенты",
+    "no_changes": "Контрагенты: изменений в 1С нет",
+    "read_changed": "Чтение изменённых контрагентов из 1С",
+    "lookup_portal": "Поиск записей в Битрикс24",
+    "write_portal": "Запись в Битрикс24",
+    "done": "Готово",
+}
+
+
+def render(code: str, params: dict[str, Any] | None = None, table: dict[str, str] = REASONS) -> str:
+    template = table[code]
     try:
         return template.format(**(params or {}))
     except (KeyError, IndexError):

@@ -1,7 +1,7 @@
 """The sync journal as a Qt table model: one row per journal entry, newest first (as the store returns them).
 
 Reasons arrive from core as a Russian template plus parameters. The template is translated with context
-"journal" (the English .qm has them; gui/journal_templates.py lists them for lupdate) and then formatted; if the
+"journal" (the English .qm has them; gui/core_texts.py lists them for lupdate) and then formatted; if the
 template or a parameter is missing, the Russian text the core rendered is shown instead, so a line is never lost.
 """
 

@@ -39,7 +39,9 @@ def progress_text(snapshot: SyncSnapshot) -> str:
         return QCoreApplication.translate("status", "идёт синхронизация: {done} из {total}").format(
             done=snapshot.done, total=snapshot.total)
     if snapshot.stage:
-        return QCoreApplication.translate("status", "идёт синхронизация: {stage}").format(stage=snapshot.stage)
+        # stages are fixed Russian texts from core.messages.STAGES, translated in context "progress"
+        stage = QCoreApplication.translate("progress", snapshot.stage)
+        return QCoreApplication.translate("status", "идёт синхронизация: {stage}").format(stage=stage)
     return QCoreApplication.translate("status", "идёт синхронизация")
 
 

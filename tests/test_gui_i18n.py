@@ -143,13 +143,14 @@ def test_translations_keep_every_placeholder() -> None:
     assert broken == []
 
 
-def test_journal_templates_file_is_in_sync_with_core() -> None:
+def test_core_texts_file_is_in_sync_with_core() -> None:
     assert TEMPLATES_FILE.read_text(encoding="utf-8") == render_templates_module(), \
         "core/messages.py changed: run .venv/bin/python -m gui.i18n_update"
-    from core.messages import REASONS
+    from core.messages import CHECKS, REASONS, STAGES
 
     ts = _ts_messages()
-    assert all(("journal", template) in ts for template in REASONS.values())
+    for context, table in (("journal", REASONS), ("checks", CHECKS), ("progress", STAGES)):
+        assert [t for t in table.values() if (context, t) not in ts] == [], context
 
 
 def test_language_comes_from_env_then_profile() -> None:
@@ -171,3 +172,20 @@ def test_wizard_speaks_the_ui_language(qtbot: Any, task_runner: Any, ui_language
     assert wizard.windowTitle() == title
     # Qt's own buttons come from qtbase_<lang>.qm, not from our file
     assert wizard.buttonText(QWizard.WizardButton.NextButton) == next_text
+
+
+def test_core_check_lines_and_stages_follow_the_ui_language(qapp: Any, ui_language: Any) -> None:
+    from core.connection_check import CheckReport
+    from gui.status_text import progress_text
+    from gui.sync_controller import SyncSnapshot, SyncState
+    from gui.wizard.check_panel import translated_check_text
+
+    report = CheckReport()
+    report.add(True, "onec_auth_ok", user="Интеграция")
+    report.add(False, "onec_not_published", name="Catalog_Контрагенты")
+    snapshot = SyncSnapshot(state=SyncState.SYNCING, stage="Запись в Битрикс24")
+    assert translated_check_text(report.lines[0]) == "Логин и пароль приняты (пользователь «Интеграция»)"
+    ui_language("en")
+    assert translated_check_text(report.lines[0]) == "Login and password accepted (user “Интеграция”)"
+    assert translated_check_text(report.lines[1]).startswith("Object Catalog_Контрагенты is not published")
+    assert "Writing to Bitrix24" in progress_text(snapshot)

@@ -27,6 +27,7 @@ from core.mapping.counterparty import (
     payload_to_json,
     validation_problems,
 )
+from core.messages import STAGES
 from core.onec.client import OneCClient
 from core.onec.payload import composite
 from core.state.store import Link
@@ -75,7 +76,7 @@ class CounterpartyPipeline:
     # ==== 1. what changed in 1C =================================================================================
     def run(self) -> None:
         ctx = self.ctx
-        ctx.progress("Опрос изменений в 1С: контрагенты")
+        ctx.progress(STAGES["poll_counterparties"])
         cp_spec, acc_spec = self.spec["onec"], self.spec["bank_accounts"]
         rows = self.onec.list(cp_spec["entity_set"], select=cp_spec["poll_select"])
         ctx.check_cancelled()
@@ -101,7 +102,7 @@ class CounterpartyPipeline:
         ctx.counts["unchanged"] += len(rows) - len(dirty)
         ctx.counts["seen"] += len(rows)
         if not dirty:
-            ctx.progress("Контрагенты: изменений в 1С нет", len(rows), len(rows))
+            ctx.progress(STAGES["no_changes"], len(rows), len(rows))
             return
         self.process(dirty, accounts_by_owner)
 
@@ -109,7 +110,7 @@ class CounterpartyPipeline:
                 *, retry_pass: bool = False) -> None:
         ctx = self.ctx
         cp_spec, acc_spec, bank_spec = self.spec["onec"], self.spec["bank_accounts"], self.spec["banks"]
-        ctx.progress("Чтение изменённых контрагентов из 1С", 0, len(dirty))
+        ctx.progress(STAGES["read_changed"], 0, len(dirty))
         full = self.onec.get_many(cp_spec["entity_set"], list(dirty), select=cp_spec["select"])
         acc_refs = [a["Ref_Key"] for ref in dirty for a in accounts_by_owner.get(ref, [])]
         accounts = self.onec.get_many(acc_spec["entity_set"], acc_refs, select=acc_spec["select"]) if acc_refs else {}
@@ -193,7 +194,7 @@ class CounterpartyPipeline:
                     commands[f"g{k}"] = ("crm.company.get", {"id": item.company_id})
             if not commands:
                 continue
-            self.ctx.progress("Поиск записей в Битрикс24", start, len(items))
+            self.ctx.progress(STAGES["lookup_portal"], start, len(items))
             result = self.b24.batch(commands)
             for k, item in enumerate(chunk):
                 if item.action == "create":
@@ -378,10 +379,10 @@ class CounterpartyPipeline:
         done = 0
         for batch in group_into_batches(plans):
             ctx.check_cancelled()
-            ctx.progress("Запись в Битрикс24", done, len(plans))
+            ctx.progress(STAGES["write_portal"], done, len(plans))
             recovered += self._send(batch)
             done += len(batch)
-        ctx.progress("Запись в Битрикс24", done, len(plans))
+        ctx.progress(STAGES["write_portal"], done, len(plans))
         return recovered
 
     def _send(self, batch: list[tuple[Item, Commands]]) -> list[Item]:

@@ -12,6 +12,7 @@ from typing import Any
 from core.connections import open_bitrix24, open_onec
 from core.errors import Cancelled, ConfigError, SyncBridgeError
 from core.mapping.table import load_mapping
+from core.messages import STAGES
 from core.paths import AppPaths
 from core.profile import Profile, ProfileStore
 from core.run_lock import RunLock
@@ -113,7 +114,7 @@ class SyncRunner:
                         client.close()
             store.finish_run(run_id, status, dict(ctx.counts), error)
             store.close()
-        ctx.progress("Готово", 1, 1)
+        ctx.progress(STAGES["done"], 1, 1)
         return SyncReport(run_id=run_id, status=status, dry_run=dry_run, counts=dict(ctx.counts),
                           planned=ctx.planned, finished_at=now_iso(), error=error)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -93,7 +93,7 @@ class CheckPanel(QWidget):
         """Show the lines of a CheckReport; a passed check counts only if the inputs did not change meanwhile."""
         self._finish()
         for line in getattr(report, "lines", []) or []:
-            self._add_line(bool(line.ok), line.text, required=bool(getattr(line, "required", True)))
+            self._add_line(bool(line.ok), translated_check_text(line), required=bool(getattr(line, "required", True)))
         ok = bool(getattr(report, "ok", False))
         if ok and still_current:
             self._passed_for = fingerprint
@@ -154,3 +154,15 @@ class CheckPanel(QWidget):
     @Slot(bool)
     def _on_skip_toggled(self, checked: bool) -> None:
         self.state_changed.emit()
+
+
+def translated_check_text(line: Any) -> str:
+    """The check line in the UI language: its core template translated (context "checks"), then formatted;
+    the Russian text core rendered when there is no template or a parameter is missing."""
+    template = getattr(line, "template", "")
+    if not template:
+        return str(line.text)
+    try:
+        return QCoreApplication.translate("checks", template).format(**getattr(line, "params", {}))
+    except (KeyError, IndexError, ValueError):
+        return str(line.text)

@@ -640,6 +640,73 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
 </context>
 <context>
+    <name>checks</name>
+    <message>
+        <source>Портал отвечает по HTTPS, сертификат проверен</source>
+        <translation>The portal answers over HTTPS, certificate verified</translation>
+    </message>
+    <message>
+        <source>Нет права {scope} у вебхука: понадобится для товаров, остатков и печатных форм</source>
+        <translation>The webhook lacks the {scope} permission: it will be needed for products, stock and printed forms</translation>
+    </message>
+    <message>
+        <source>Нет права {scope} у вебхука: откройте вебхук в портале и отметьте «CRM ({scope})»</source>
+        <translation>The webhook lacks the {scope} permission: open the webhook in the portal and tick “CRM ({scope})”</translation>
+    </message>
+    <message>
+        <source>Есть право {scope}</source>
+        <translation>Permission {scope} granted</translation>
+    </message>
+    <message>
+        <source>Вебхук принят</source>
+        <translation>Webhook accepted</translation>
+    </message>
+    <message>
+        <source>Адрес вебхука распознан: {url}</source>
+        <translation>Webhook address recognised: {url}</translation>
+    </message>
+    <message>
+        <source>Вебхук не принят: {error}</source>
+        <translation>Webhook rejected: {error}</translation>
+    </message>
+    <message>
+        <source>{error}</source>
+        <translation>{error}</translation>
+    </message>
+    <message>
+        <source>Логин и пароль приняты (пользователь «{user}»)</source>
+        <translation>Login and password accepted (user “{user}”)</translation>
+    </message>
+    <message>
+        <source>Не удалось получить состав OData: {error}</source>
+        <translation>Could not read the OData composition: {error}</translation>
+    </message>
+    <message>
+        <source>Не указан пользователь 1С</source>
+        <translation>No 1C user given</translation>
+    </message>
+    <message>
+        <source>Сервер ответил, но это не стандартный интерфейс OData 1С: {error}</source>
+        <translation>The server answered, but it is not the 1C standard OData interface: {error}</translation>
+    </message>
+    <message>
+        <source>Объект {name} не опубликован в OData: добавьте его в состав стандартного интерфейса OData (обработка «Настройка стандартного интерфейса OData» в 1С)</source>
+        <translation>Object {name} is not published in OData: add it to the standard OData interface composition (the “Standard OData interface setup” data processor in 1C)</translation>
+    </message>
+    <message>
+        <source>Объект {name} опубликован в OData</source>
+        <translation>Object {name} is published in OData</translation>
+    </message>
+    <message>
+        <source>Сервер 1С отвечает: {url}</source>
+        <translation>The 1C server answers: {url}</translation>
+    </message>
+    <message>
+        <source>Адрес публикации 1С должен начинаться с http:// или https://, например http://server/ut11/odata/standard.odata/</source>
+        <translation>The 1C publication address must start with http:// or https://, e.g. http://server/ut11/odata/standard.odata/</translation>
+    </message>
+</context>
+<context>
     <name>crash</name>
     <message>
         <source>В программе произошла непредвиденная ошибка. Программа продолжит работу, но последнее действие могло не выполниться.
@@ -744,6 +811,33 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Обновлена: в 1С изменились поля: {fields}</source>
         <translation>Updated: these fields changed in 1C: {fields}</translation>
+    </message>
+</context>
+<context>
+    <name>progress</name>
+    <message>
+        <source>Готово</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Поиск записей в Битрикс24</source>
+        <translation>Looking records up in Bitrix24</translation>
+    </message>
+    <message>
+        <source>Контрагенты: изменений в 1С нет</source>
+        <translation>Counterparties: no changes in 1C</translation>
+    </message>
+    <message>
+        <source>Опрос изменений в 1С: контрагенты</source>
+        <translation>Polling 1C for changes: counterparties</translation>
+    </message>
+    <message>
+        <source>Чтение изменённых контрагентов из 1С</source>
+        <translation>Reading changed counterparties from 1C</translation>
+    </message>
+    <message>
+        <source>Запись в Битрикс24</source>
+        <translation>Writing to Bitrix24</translation>
     </message>
 </context>
 <context>
