@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from core import __version__
@@ -254,16 +255,20 @@ def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
     else:
         names = {"ok": "успешно", "partial": "с ошибками", "failed": "не выполнена", "running": "идёт сейчас",
                  "interrupted": "прервана", "cancelled": "остановлена"}
-        counts = ", ".join(f"{k}: {v}" for k, v in sorted(run["counts"].items()))
-        print(f"Последний запуск №{run['id']} ({run['started_at']}): {names.get(run['status'], run['status'])}. "
-              f"{counts}")
+        labels = {"created": "создано", "updated": "обновлено", "linked": "связано", "skipped": "пропущено",
+                  "unchanged": "без изменений", "failed": "ошибок", "duplicates": "новых возможных дублей",
+                  "marked": "помечено на удаление", "seen": "просмотрено в 1С"}
+        counts = ", ".join(f"{labels.get(k, k)}: {v}" for k, v in run["counts"].items() if k in labels)
+        started = datetime.fromisoformat(run["started_at"]).astimezone().strftime("%d.%m.%Y %H:%M")
+        print(f"Последний запуск №{run['id']} ({started}): {names.get(run['status'], run['status'])}. {counts}")
         if run["error"]:
             print(f"Ошибка: {run['error']}")
     queue = data["queue"]
     print(f"Очередь записи: {sum(queue.values())}" + (f" ({queue})" if queue else ""))
     print(f"Возможных дублей на проверку: {data['duplicates_open']}")
     for problem in data["problems"]:
-        print(f"  ✖ {problem['title']}: {problem['reason']}")
+        mark = "?" if problem["action"] == "duplicate" else "✖"
+        print(f"  {mark} {problem['title']}: {problem['reason']}")
     return EXIT_OK
 
 
