@@ -258,7 +258,7 @@ def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
         labels = {"created": "создано", "updated": "обновлено", "linked": "связано", "skipped": "пропущено",
                   "unchanged": "без изменений", "failed": "ошибок", "duplicates": "новых возможных дублей",
                   "marked": "помечено на удаление", "seen": "просмотрено в 1С"}
-        counts = ", ".join(f"{labels.get(k, k)}: {v}" for k, v in run["counts"].items() if k in labels)
+        counts = ", ".join(f"{label}: {run['counts'][key]}" for key, label in labels.items() if key in run["counts"])
         started = datetime.fromisoformat(run["started_at"]).astimezone().strftime("%d.%m.%Y %H:%M")
         print(f"Последний запуск №{run['id']} ({started}): {names.get(run['status'], run['status'])}. {counts}")
         if run["error"]:
