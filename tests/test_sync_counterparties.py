@@ -318,3 +318,46 @@ def test_head_office_and_branch_sharing_one_portal_company_without_kpp(world: Sl
     ids = {str(by_origin[head["Ref_Key"]]["ID"]), str(by_origin[branch["Ref_Key"]]["ID"])}
     assert len(ids) == 2 and str(company_id) in ids  # one links to the manual company, the other gets its own
 
+
+
+@pytest.fixture
+def big_world(world: Slice) -> Slice:
+    from core.sandbox.onec.seed import make_bulk_counterparties
+
+    for row in make_bulk_counterparties(60):
+        world.onec.put(CP, row)
+    return world
+
+
+def _list_commands(log: list[str]) -> int:
+    return sum(1 for m in log if m.split(":")[-1].endswith(".list"))
+
+
+def test_first_sync_of_many_records_reads_the_portal_once(big_world: Slice):
+    world = big_world
+    before = {c["TITLE"]: c for c in world.b24.entities("company")}
+    report = world.sync()
+    assert report.failed == 0 and report.created == len(world.onec.rows(CP)) - 2  # УЗМК linked, one deleted
+    log = world.b24.request_log()
+    # per-record lookups would have cost 3-4 list commands per record; the index costs a handful
+    assert _list_commands(log) < 20, _list_commands(log)
+    uzmk = next(c for c in world.b24.entities("company") if str(c["ID"]) == str(before["УЗМК"]["ID"]))
+    assert uzmk["ORIGIN_ID"] == world.cp("Уральский завод металлоконструкций")["Ref_Key"]
+    dups = {(d.onec_title, d.b24_title) for d in world.store().open_duplicates()}
+    assert ("ООО «ТехПром»", "ТехПром Москва") in dups
+    mark = len(world.b24.request_log())
+    assert world.sync().created == 0 and world.b24_writes(mark) == []
+
+
+def test_index_path_recovers_links_after_the_local_store_is_lost(big_world: Slice):
+    world = big_world
+    world.sync()
+    count = len(world.b24.entities("company"))
+    world.paths.state_db.unlink()
+    for suffix in ("-wal", "-shm"):
+        world.paths.state_db.with_name(world.paths.state_db.name + suffix).unlink(missing_ok=True)
+    report = world.sync()
+    assert report.created == 0 and report.failed == 0
+    assert len(world.b24.entities("company")) == count
+    xml_ids = [b["XML_ID"] for b in world.b24.entities("bankdetail")]
+    assert len(xml_ids) == len(set(xml_ids))  # bank details were found, not added twice

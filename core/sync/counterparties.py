@@ -40,6 +40,7 @@ from core.sync.company_commands import (
     group_into_batches,
 )
 from core.sync.context import RunContext
+from core.sync.portal_index import PortalIndex
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +139,23 @@ class CounterpartyPipeline:
             items.append(item)
 
         work = [item for item in items if self._classify(item)]
-        self._lookup(work)
+        creates = [item for item in work if item.action == "create"]
+        index = PortalIndex.load(self.b24, self.originator) \
+            if PortalIndex.worth_loading(self.b24, len(creates)) else None
+        if index is not None:
+            ctx.progress(STAGES["lookup_portal"], 0, len(work))
+            self._resolve_from_index(creates, index)
+            self._lookup([item for item in work if item.action == "update"])
+        else:
+            self._lookup(work)
         self._settle_conflicts(work)
         ctx.check_cancelled()
-        self._find_probable_duplicates([i for i in work if i.action == "create"])
+        if index is not None:
+            for item in work:
+                if item.action == "create":
+                    item.duplicates = index.duplicate_candidates(item.cp.name)
+        else:
+            self._find_probable_duplicates([i for i in work if i.action == "create"])
         if ctx.dry_run:
             for item in work:
                 self._report_dry_run(item)
@@ -222,6 +236,16 @@ class CounterpartyPipeline:
                         self._lookup([item])
                     else:
                         item.current_company = company
+
+    def _resolve_from_index(self, items: list[Item], index: PortalIndex) -> None:
+        for item in items:
+            found = index.lookup(item.cp.ref, item.cp.inn)
+            if found["o0"]:
+                # the portal already has it under our ORIGIN_ID (a lost answer, a reinstall): the per-record lookup
+                # also finds its bank details
+                self._lookup([item])
+            else:
+                self._resolve_identity(item, found, 0)
 
     def _resolve_identity(self, item: Item, res: dict[str, Any], k: int) -> None:
         by_origin = res.get(f"o{k}") or []
