@@ -361,3 +361,16 @@ def test_index_path_recovers_links_after_the_local_store_is_lost(big_world: Slic
     assert len(world.b24.entities("company")) == count
     xml_ids = [b["XML_ID"] for b in world.b24.entities("bankdetail")]
     assert len(xml_ids) == len(set(xml_ids))  # bank details were found, not added twice
+
+
+def test_slices_give_the_same_result_as_one_pass(world: Slice, monkeypatch):
+    from core.sync import counterparties
+
+    monkeypatch.setattr(counterparties, "PROCESS_CHUNK", 4)
+    report = world.sync()
+    assert report.failed == 0 and report.linked == 1
+    active = [r for r in world.onec.rows(CP) if not r["DeletionMark"]]
+    assert set(world.companies_by_origin()) == {r["Ref_Key"] for r in active}
+    assert ("ООО «ТехПром»", "ТехПром Москва") in {(d.onec_title, d.b24_title) for d in world.store().open_duplicates()}
+    mark = len(world.b24.request_log())
+    assert world.sync().created == 0 and world.b24_writes(mark) == []

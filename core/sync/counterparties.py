@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 ENTITY = "counterparty"
 B24_TYPE = "company"
 LOOKUP_CHUNK = 12  # records per lookup batch (≤ 4 commands each)
+PROCESS_CHUNK = 2000  # changed records read, matched and written per slice
 # decisions that end a record's journey in this run with a journaled reason
 FAILING_ACTIONS = {"ambiguous": "ambiguous_inn", "onec_duplicate": "onec_duplicate_inn",
                    "lookup_failed": "failed_remote"}
@@ -105,7 +106,10 @@ class CounterpartyPipeline:
         if not dirty:
             ctx.progress(STAGES["no_changes"], len(rows), len(rows))
             return
-        self.process(dirty, accounts_by_owner)
+        # in slices, so that memory stays flat however many records changed (a first load of 100 000 cards)
+        refs = list(dirty)
+        for start in range(0, len(refs), PROCESS_CHUNK):
+            self.process({ref: dirty[ref] for ref in refs[start:start + PROCESS_CHUNK]}, accounts_by_owner)
 
     def process(self, dirty: dict[str, str], accounts_by_owner: dict[str, list[dict[str, Any]]],
                 *, retry_pass: bool = False) -> None:
