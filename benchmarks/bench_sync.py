@@ -8,6 +8,8 @@ Measured side by side in one run:
 2. First sync of N new counterparties: wall time, portal HTTP requests vs REST commands executed (what
    one-call-per-command would have cost), requests per record, peak Python memory.
 3. Second sync with no change in 1C: wall time and requests to each side.
+4. With --compare-lookup: the same first sync once more on fresh sandboxes with per-record portal lookups forced,
+   beside the run above (which picks the one-pass portal index when it is cheaper).
 The portal runs with the real leaky bucket of the chosen plan (cloud: 2 req/s + 50; enterprise: 5 req/s + 250),
 so wall time of the first sync is dominated by the portal's rate limit, as it will be in production.
 """
@@ -62,22 +64,35 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--counterparties", type=int, default=1000)
     parser.add_argument("--plan", choices=PLANS, default="enterprise")
+    parser.add_argument("--compare-lookup", action="store_true",
+                        help="also run the first sync with per-record portal lookups, side by side")
     args = parser.parse_args()
     rate, burst = PLANS[args.plan]
+    run(args.counterparties, args.plan, rate, burst, label="")
+    if args.compare_lookup:
+        from core.sync.portal_index import PortalIndex
+
+        PortalIndex.worth_loading = classmethod(lambda cls, b24, unlinked: False)  # type: ignore[method-assign]
+        run(args.counterparties, args.plan, rate, burst, label="[поиск по каждой записи] ")
+    return 0
+
+
+def run(counterparties: int, plan: str, rate: float, burst: int, label: str) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = AppPaths.resolve(Path(tmp) / "home").ensure()
         onec = OneCSandbox(users={USER: PASSWORD})
-        for row in make_bulk_counterparties(args.counterparties):
+        for row in make_bulk_counterparties(counterparties):
             onec.put("Catalog_Контрагенты", row)
         b24 = Bitrix24Sandbox(cert_dir=Path(tmp) / "b24", rate=rate, burst=burst)
         onec.start()
         b24.start()
         try:
             total = len(onec.rows("Catalog_Контрагенты"))
-            print(f"Данные: {total} контрагентов в учебной 1С, тариф портала «{args.plan}» ({rate:g} запр/с, "
+            print(f"{label}Данные: {total} контрагентов в учебной 1С, тариф портала «{plan}» ({rate:g} запр/с, "
                   f"запас {burst}).")
-            poll_vs_skip(onec)
+            if not label:
+                poll_vs_skip(onec)
             env = {"SYNCBRIDGE_MASTER_PASSWORD": "benchmark-password", "SYNCBRIDGE_SECRETS_MODE": "master-password"}
             credentials = CredentialStore(paths, env=env)
             profile = Profile(onec_url=onec.url, onec_user=USER, bitrix24_url="https://127.0.0.1",
@@ -96,13 +111,15 @@ def main() -> int:
             http = [m for m in log if not m.startswith("batch:")]
             commands = [m for m in log if m.startswith("batch:")] + [m for m in http if m != "batch"]
             records = first.created + first.linked + first.updated
-            print(f"Первая синхронизация: {first.summary_text()}")
+            lists = sum(1 for m in log if m.split(":")[-1].endswith(".list"))
+            print(f"{label}Первая синхронизация: {first.summary_text()}")
             print(f"  время {first_s:.1f} с ({records / first_s:.1f} записей/с); HTTP-запросов к порталу {len(http)}, "
                   f"выполнено команд REST {len(commands)} — пакетирование сэкономило "
                   f"{len(commands) / max(len(http), 1):.1f}× запросов; {len(http) / max(records, 1):.2f} запроса на "
-                  f"запись; запросов к 1С {len(onec.request_log()) - onec_before}; пик памяти Python "
+                  f"запись; списочных команд {lists}; запросов к 1С {len(onec.request_log()) - onec_before}; "
+                  f"пик памяти Python "
                   f"{peak / 2**20:.1f} МБ")
-            print(f"  при одном вызове на команду лимит «{args.plan}» дал бы не меньше "
+            print(f"  при одном вызове на команду лимит «{plan}» дал бы не меньше "
                   f"{max(len(commands) - burst, 0) / rate:.0f} с ожидания, с пакетами — "
                   f"{max(len(http) - burst, 0) / rate:.0f} с")
 
@@ -110,13 +127,12 @@ def main() -> int:
             start = time.perf_counter()
             second = runner.run_once(trigger="benchmark")
             second_s = time.perf_counter() - start
-            print(f"Повторная синхронизация без изменений: {second_s:.2f} с; запросов к порталу "
+            print(f"{label}Повторная синхронизация без изменений: {second_s:.2f} с; запросов к порталу "
                   f"{len(b24.request_log()) - b24_before}, к 1С {len(onec.request_log()) - onec_before}; "
                   f"{second.summary_text()}")
         finally:
             onec.stop()
             b24.stop()
-    return 0
 
 
 if __name__ == "__main__":
