@@ -139,4 +139,4 @@ def test_sync_button_and_progress(qtbot: Any, task_runner: Any, ui_language: Any
     assert fake_sync_runner.threads[0] != threading.get_ident()
     controller.stop()
     window.close()
-    dispose(window, controller)
+    dispose(controller)  # the window is qtbot's: it closes and deletes it at teardown

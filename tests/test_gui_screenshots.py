@@ -165,7 +165,7 @@ def test_render_journal_and_tray(qtbot: Any, task_runner: Any, ui_language: Any,
     sync_runner.release.set()
     qtbot.waitUntil(lambda: not controller.is_running)
     window.close()
-    dispose(window, controller)
+    dispose(controller)  # the window is qtbot's: it closes and deletes it at teardown
 
     menu = QMenu()
     actions = build_tray_menu(menu, _Commands())
@@ -187,4 +187,4 @@ def test_render_journal_and_tray(qtbot: Any, task_runner: Any, ui_language: Any,
     _save(status, shots_dir, "status_window")
     assert _clipped_texts(status) == []
     status.allow_close()
-    dispose(status, menu)
+    dispose(menu)  # the status window is qtbot's: it closes and deletes it at teardown
