@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from gui.icons import app_icon, state_icon
 from gui.journal_model import JournalModel, action_label, entity_label, format_timestamp, reason_for
 from gui.status_text import capitalised, status_line
 from gui.sync_controller import SyncController, SyncState
+from gui.sync_progress_bar import SyncProgressBar
 from gui.task_runner import TaskContext, TaskRunner
 
 JOURNAL_LIMIT = 500
@@ -170,8 +170,7 @@ class JournalWindow(QMainWindow):
         self.state_icon = QLabel()
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.progress = SyncProgressBar()
         self.sync_button = QPushButton(self.tr("Синхронизировать сейчас"))
         self.sync_button.clicked.connect(self._on_sync_clicked)
         self.cancel_button = QPushButton(self.tr("Остановить"))
@@ -317,10 +316,7 @@ class JournalWindow(QMainWindow):
         self.state_label.setText(capitalised(status_line(snapshot)))
         self.sync_button.setEnabled(not syncing)
         self.cancel_button.setVisible(syncing)
-        self.progress.setVisible(syncing)
-        if syncing:
-            self.progress.setRange(0, snapshot.total or 0)
-            self.progress.setValue(snapshot.done if snapshot.total else 0)
+        self.progress.show_snapshot(snapshot)
 
     @Slot(object, str)
     def _on_sync_finished(self, report: object, error_text: str) -> None:

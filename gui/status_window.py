@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.icons import app_icon, state_icon
 from gui.status_text import capitalised, last_sync_line, next_sync_line, status_line
 from gui.sync_controller import SyncSnapshot, SyncState
+from gui.sync_progress_bar import SyncProgressBar
 
 
 class StatusWindow(QWidget):
@@ -26,8 +27,7 @@ class StatusWindow(QWidget):
         self.status_label.setWordWrap(True)
         self.last_label = QLabel()
         self.next_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.progress = SyncProgressBar()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setVisible(False)
@@ -77,10 +77,7 @@ class StatusWindow(QWidget):
         self.next_label.setVisible(bool(next_line))
         syncing = snapshot.state == SyncState.SYNCING
         self.sync_button.setEnabled(not syncing)
-        self.progress.setVisible(syncing)
-        if syncing:
-            self.progress.setRange(0, snapshot.total or 0)  # 0..0 = busy indicator while the total is unknown
-            self.progress.setValue(snapshot.done if snapshot.total else 0)
+        self.progress.show_snapshot(snapshot)
 
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
