@@ -193,9 +193,6 @@ class StateStore:
             "payload_hash=excluded.payload_hash, seen_at=excluded.seen_at",
             (side, entity, key, version, payload_hash, now_iso()))
 
-    def forget_version(self, side: str, entity: str, key: str) -> None:
-        self._exec("DELETE FROM versions WHERE side=? AND entity=? AND key=?", (side, entity, key))
-
     # ---- runs --------------------------------------------------------------------------------------------------
     def start_run(self, trigger: str, dry_run: bool) -> int:
         with self._lock:

@@ -6,7 +6,6 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from core.connections import open_bitrix24, open_onec
@@ -118,6 +117,3 @@ class SyncRunner:
         return SyncReport(run_id=run_id, status=status, dry_run=dry_run, counts=dict(ctx.counts),
                           planned=ctx.planned, finished_at=now_iso(), error=error)
 
-
-def describe_time(value: datetime | None) -> str:
-    return value.astimezone().strftime("%d.%m.%Y %H:%M") if value else "—"
