@@ -70,7 +70,7 @@ def main() -> int:
     rate, burst = PLANS[args.plan]
     run(args.counterparties, args.plan, rate, burst, label="")
     if args.compare_lookup:
-        from core.sync.portal_index import PortalIndex
+        from core.bitrix24.portal_index import PortalIndex
 
         PortalIndex.worth_loading = classmethod(lambda cls, b24, unlinked: False)  # type: ignore[method-assign]
         run(args.counterparties, args.plan, rate, burst, label="[поиск по каждой записи] ")

@@ -6,7 +6,7 @@ Readers turn a side's payload into these; writers turn these into the other side
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 LegalKind = Literal["company", "sole_proprietor", "person"]
 
@@ -37,3 +37,6 @@ class Counterparty:
     emails: list[str] = field(default_factory=list)
     legal_address: str = ""
     bank_accounts: list[BankAccount] = field(default_factory=list)
+    # fields the profile's table maps beyond the ones above: adding a mapped field is data, not code
+    extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what mapping had to leave out or shorten, for the journal

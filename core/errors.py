@@ -83,3 +83,10 @@ class Cancelled(SyncBridgeError):
     """The user (or shutdown) cancelled a running operation."""
 
     exit_code = 1
+
+
+class BadRecord(SyncBridgeError):
+    """One source record cannot be read (a malformed row, a value of the wrong type): that record fails with this
+    message, the run goes on."""
+
+    exit_code = 1

@@ -34,6 +34,10 @@ REASONS: dict[str, str] = {
     "answer_lost_pending": "Ответ портала на запись потерялся; запись будет проверена при следующей синхронизации",
     "failed_remote": "Ошибка портала: {error}",
     "failed_invalid": "Не перенесена: {problem}",
+    "failed_record": "Запись {key} не перенесена: {problem}. Остальные записи переносятся",
+    "mapping_note": "Перенесена не полностью: {note}",
+    "entity_failed": "{entity}: синхронизация не выполнена — {error}",
+    "entity_blocked": "{entity}: пропущены, потому что не синхронизированы {dependency}",
     "dry_run_create": "Будет создана в Битрикс24 (пробный запуск, ничего не записано)",
     "dry_run_update": "Будет обновлена в Битрикс24: {fields} (пробный запуск, ничего не записано)",
     "dry_run_link": "Будет связана с «{b24_title}» по ИНН {inn} (пробный запуск, ничего не записано)",
@@ -62,12 +66,18 @@ CHECKS: dict[str, str] = {
 }
 
 STAGES: dict[str, str] = {
-    "poll_counterparties": "Опрос изменений в 1С: контрагенты",
-    "no_changes": "Контрагенты: изменений в 1С нет",
-    "read_changed": "Чтение изменённых контрагентов из 1С",
+    "poll": "Опрос изменений",
+    "no_changes": "Изменений нет",
+    "read_changed": "Чтение изменённых записей",
     "lookup_portal": "Поиск записей в Битрикс24",
     "write_portal": "Запись в Битрикс24",
+    "write_onec": "Запись в 1С",
     "done": "Готово",
+}
+
+# what each entity is called in progress lines and per-entity reports (context "progress" in the GUI)
+ENTITY_LABELS: dict[str, str] = {
+    "counterparty": "Контрагенты",
 }
 
 

@@ -6,8 +6,9 @@ Stored as JSON in the config folder; written atomically so a crash never leaves 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.atomic_file import write_atomic
@@ -32,6 +33,8 @@ class Profile:
     originator_id: str = ""  # identity of the 1C base in Bitrix24 ORIGINATOR_ID; derived when empty
     bitrix24_rate: float = 2.0  # leaky bucket of the portal plan: 2/s + 50 (Enterprise 5/s + 250)
     bitrix24_burst: int = 50
+    entities: list[str] = field(default_factory=list)  # entities to sync; empty = every one the 1C profile maps
+    entity_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per entity: price types, stages…
 
     def __post_init__(self) -> None:
         if not self.originator_id:

@@ -3,7 +3,9 @@ from __future__ import annotations
 from core.canonical import Counterparty
 from core.mapping.counterparty import counterparty_to_b24
 from core.mapping.table import load_mapping
-from core.sync.company_commands import Item, build_commands, group_into_batches, multifield_changes
+from core.sync.company_commands import build_commands, multifield_changes
+from core.sync.engine import group_into_batches
+from core.sync.pipeline import Item
 
 TABLE = load_mapping("ut11")
 SPEC = TABLE["counterparty"]
@@ -12,12 +14,12 @@ SPEC = TABLE["counterparty"]
 def item(phones: list[str], *, old_phones: list[str] | None = None, current: list[dict] | None = None) -> Item:
     cp = Counterparty(ref="r1", version="v", deleted=False, name="ООО «Ромашка»", full_name="ООО «Ромашка»",
                       kind="company", inn="7728145639", kpp="772801001", phones=phones)
-    it = Item(cp=cp, effective_version="v", payload=counterparty_to_b24(cp, TABLE), link=None)
+    it = Item(key="r1", version="v", record=cp, payload=counterparty_to_b24(cp, TABLE), link=None)
     if old_phones is not None:
         old_cp = Counterparty(**{**cp.__dict__, "phones": old_phones})
         it.old_payload = counterparty_to_b24(old_cp, TABLE)
-        it.company_id, it.requisite_id = "10", "20"
-        it.current_company = {"PHONE": current or []}
+        it.target_id, it.meta["requisite_id"] = "10", "20"
+        it.current = {"PHONE": current or []}
     return it
 
 
@@ -71,14 +73,15 @@ def _linked_item(home):
     from core.state.store import Link, StateStore
     from core.sync.context import RunContext
     from core.sync.counterparties import CounterpartyPipeline
+    from core.sync.pipeline import PipelineEnv
 
     store = StateStore.open(home.state_db)
     store.save_link(Link("counterparty", "r1", "company", "10", {}))
     it = item(["+7 495 111-22-33"], old_phones=[])
     it.link, it.action = store.get_link("counterparty", "r1", "company"), "update"
     ctx = RunContext(store=store, run_id=store.start_run("test", False))
-    return it, store, lambda error, failing="goxyn": CounterpartyPipeline(None, _Portal(error, failing), TABLE,
-                                                                         "1C:ut11", ctx)
+    return it, store, lambda error, failing="goxyn": CounterpartyPipeline(
+        PipelineEnv(ctx=ctx, table=TABLE, originator="1C:ut11", b24=_Portal(error, failing)))
 
 
 def test_lookup_error_other_than_not_found_keeps_the_link(home):
@@ -86,7 +89,7 @@ def test_lookup_error_other_than_not_found_keeps_the_link(home):
 
     it, store, pipeline = _linked_item(home)
     pipeline(RemoteError("Access denied.", code="", status=400))._lookup([it])
-    assert it.action == "lookup_failed" and it.company_id == "10"
+    assert it.action == "lookup_failed" and it.target_id == "10"
     assert store.get_link("counterparty", "r1", "company") is not None
 
 
@@ -95,7 +98,7 @@ def test_lookup_not_found_starts_over(home):
 
     it, store, pipeline = _linked_item(home)
     pipeline(RemoteError("Not found", code="", status=400, not_found=True), "g")._lookup([it])
-    assert it.action == "create" and it.company_id is None
+    assert it.action == "create" and it.target_id is None
     assert store.get_link("counterparty", "r1", "company") is None
 
 
@@ -103,6 +106,6 @@ def test_failed_identity_lookup_never_creates(home):
     from core.errors import RemoteError
 
     it, _store, pipeline = _linked_item(home)
-    it.link, it.action, it.company_id = None, "create", None
+    it.link, it.action, it.target_id = None, "create", None
     pipeline(RemoteError("Internal error", code="INTERNAL_SERVER_ERROR", status=500))._lookup([it])
     assert it.action == "lookup_failed"

@@ -366,7 +366,7 @@ def test_index_path_recovers_links_after_the_local_store_is_lost(big_world: Slic
 def test_slices_give_the_same_result_as_one_pass(world: Slice, monkeypatch):
     from core.sync import counterparties
 
-    monkeypatch.setattr(counterparties, "PROCESS_CHUNK", 4)
+    monkeypatch.setattr(counterparties.CounterpartyPipeline, "process_chunk", 4)
     report = world.sync()
     assert report.failed == 0 and report.linked == 1
     active = [r for r in world.onec.rows(CP) if not r["DeletionMark"]]

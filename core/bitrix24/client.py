@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 import requests
 import urllib3.exceptions
 
-from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, TLSFailed
+from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
 
 from .batch import MAX_COMMANDS, BatchResult, encode_command, reference, split_batch
@@ -125,6 +125,20 @@ class Bitrix24Client:
             if key in methods:
                 self._operating.record(methods[key], info)
         return result
+
+    def batch_many(self, batches: Sequence[dict[str, tuple[str, dict]]], *,
+                   cancel: threading.Event | None = None) -> Iterator[tuple[int, BatchResult | SyncBridgeError]]:
+        """Send several batches (each ≤ 50 commands, as given); yield ``(index, result)`` or ``(index, the
+        AnswerLost/RemoteError it raised)`` on the caller's thread. Stops submitting when ``cancel`` is set; a
+        batch not yielded was never sent."""
+        for index, commands in enumerate(batches):
+            if cancel is not None and cancel.is_set():
+                return
+            try:
+                outcome: BatchResult | SyncBridgeError = self.batch(commands)
+            except (AnswerLost, RemoteError) as exc:
+                outcome = exc
+            yield index, outcome
 
     def list_all(self, method: str, params: dict | None = None, *, id_key: str = "ID") -> Iterator[dict]:
         """Every record of a list method, by the fast method of huge-data.md.

@@ -9,12 +9,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.canonical import BankAccount, Counterparty
+from core.errors import BadRecord
 from core.onec.payload import ref_or_none
 from core.ru_requisites import bank_account_is_valid, inn_is_valid, kpp_is_valid
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _line_number(line: dict[str, Any], table: str) -> int:
+    try:
+        return int(line.get("LineNumber") or 0)
+    except (TypeError, ValueError):
+        raise BadRecord(f"в табличной части {table} номер строки «{str(line.get('LineNumber'))[:20]}» "
+                        "не число") from None
+
+
+def _table_rows(row: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """A tabular part's lines in LineNumber order; anything but a list of objects is a malformed record."""
+    lines = row.get(name) or []
+    if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
+        raise BadRecord(f"табличная часть {name} пришла не списком строк")
+    return sorted(lines, key=lambda line: _line_number(line, name))
 
 
 def _contact_value(row: dict[str, Any], kind: str, spec: dict[str, str]) -> str:
@@ -30,13 +47,17 @@ def _contact_value(row: dict[str, Any], kind: str, spec: dict[str, str]) -> str:
     return value
 
 
+# canonical fields the code itself reads; any other key of ``onec.fields`` is carried through ``Counterparty.extra``
+KNOWN_FIELDS = {"name", "full_name", "inn", "kpp", "ogrn", "legal_form", "head_ref", "contact_info"}
+
+
 def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], banks: dict[str, dict[str, Any]],
                            table: dict[str, Any]) -> Counterparty:
     spec = table["counterparty"]["onec"]
     f = spec["fields"]
     ci = spec["contact_info"]
     phones, emails, address = [], [], ""
-    for line in sorted(row.get(f["contact_info"]) or [], key=lambda r: int(r.get("LineNumber") or 0)):
+    for line in _table_rows(row, f["contact_info"]):
         kind = line.get(ci["type_field"])
         if kind == ci["phone_type"]:
             value = _contact_value(line, "phone", ci)
@@ -56,6 +77,7 @@ def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], 
         kind=kind, inn=_text(row.get(f["inn"])), kpp=_text(row.get(f["kpp"])), ogrn=_text(row.get(f["ogrn"])),
         head_ref=ref_or_none(row.get(f["head_ref"])), phones=phones, emails=emails, legal_address=address,
         bank_accounts=[_bank_account(a, banks, table) for a in accounts],
+        extra={key: _text(row.get(attribute)) for key, attribute in f.items() if key not in KNOWN_FIELDS},
     )
 
 
@@ -116,7 +138,7 @@ def counterparty_to_b24(cp: Counterparty, table: dict[str, Any]) -> B24Payload:
     spec = table["counterparty"]["bitrix24"]
     values = {
         "name": cp.name, "full_name": cp.full_name, "inn": cp.inn, "kpp": cp.kpp, "ogrn": cp.ogrn,
-        "phones": cp.phones, "emails": cp.emails,
+        "phones": cp.phones, "emails": cp.emails, "legal_address": cp.legal_address, **cp.extra,
     }
     company = {b24: values[src] for b24, src in spec["company"].items()}
     multifields = {b24: list(values[src]) for b24, src in spec["company_multifields"].items()}

@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from core.errors import ConfigError
+from core.mapping.schema import validate_table
 
 
 @cache
@@ -17,4 +18,10 @@ def load_mapping(profile: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"Для конфигурации 1С «{profile}» нет таблицы соответствий полей.",
                           "Выберите поддерживаемую конфигурацию в настройках профиля.") from None
-    return json.loads(text)
+    try:
+        table = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"Таблица соответствий «{profile}» не читается: {exc}.",
+                          "Исправьте файл таблицы соответствий или верните поставляемый.") from None
+    validate_table(table, profile)
+    return table

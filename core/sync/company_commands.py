@@ -1,73 +1,36 @@
 """Bitrix24 write commands for one counterparty: company, requisite, bank details, multifield changes.
 
-Pure functions over an :class:`Item`; the pipeline decides *whether* to write, this module says *what*.
+Pure functions over an :class:`Item` (``record`` a Counterparty, ``payload`` a B24Payload, ``target_id`` the company,
+``meta`` the requisite and bank detail ids); the pipeline decides *whether* to write, this module says *what*.
 One record's commands reference each other (``$result[c3]``) and therefore always travel in one batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from core.canonical import Counterparty
-from core.mapping.counterparty import B24Payload, same_multifield_value
-from core.state.store import Link
-
-MAX_BATCH = 50
+from core.mapping.counterparty import same_multifield_value
+from core.sync.pipeline import Commands, Item
 
 
-@dataclass
-class Item:
-    cp: Counterparty
-    effective_version: str
-    payload: B24Payload
-    link: Link | None
-    old_payload: B24Payload | None = None
-    company_id: str | None = None
-    requisite_id: str | None = None
-    bankdetail_ids: dict[str, str] = field(default_factory=dict)
-    current_company: dict[str, Any] | None = None  # portal company as read now (multifields with entry IDs)
-    action: str = ""  # create | update | link | skip | fail | duplicate-hold
-    reason_code: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-    b24_title: str = ""
-    outbox_id: int | None = None
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (company id, title) for review
-
-    @property
-    def title(self) -> str:
-        return self.cp.name
-
-
-Commands = dict[str, tuple[str, dict[str, Any]]]
-
-
-def group_into_batches(plans: list[tuple[Item, Commands]]) -> list[list[tuple[Item, Commands]]]:
-    """Pack whole records into batches of at most MAX_BATCH commands (a record is never split)."""
-    batches: list[list[tuple[Item, Commands]]] = []
-    size = MAX_BATCH + 1
-    for plan in plans:
-        if size + len(plan[1]) > MAX_BATCH:
-            batches.append([])
-            size = 0
-        batches[-1].append(plan)
-        size += len(plan[1])
-    return batches
+def _ids(item: Item) -> tuple[str | None, str | None, dict[str, str]]:
+    return item.target_id, item.meta.get("requisite_id"), dict(item.meta.get("bankdetails") or {})
 
 
 def build_commands(k: int, item: Item, spec: dict[str, Any], originator: str,
                    preset_id: Callable[[str], str]) -> Commands:
     """Batch commands for one record; keys carry the record index so results can be split back."""
     cmds: Commands = {}
-    p, old = item.payload, item.old_payload
+    p, old, cp = item.payload, item.old_payload, item.record
+    company_id, requisite_id, bankdetail_ids = _ids(item)
     if item.action == "mark":
         cmds[f"t{k}"] = ("crm.timeline.comment.add", {"fields": {
-            "ENTITY_ID": item.company_id, "ENTITY_TYPE": "company",
-            "COMMENT": f"Контрагент «{item.cp.name}» помечен на удаление в 1С. В Битрикс24 запись сохранена."}})
+            "ENTITY_ID": company_id, "ENTITY_TYPE": "company",
+            "COMMENT": f"Контрагент «{cp.name}» помечен на удаление в 1С. В Битрикс24 запись сохранена."}})
         return cmds
-    identity = {"ORIGINATOR_ID": originator, "ORIGIN_ID": item.cp.ref, "ORIGIN_VERSION": item.cp.version}
-    if item.company_id is None:
+    identity = {"ORIGINATOR_ID": originator, "ORIGIN_ID": cp.ref, "ORIGIN_VERSION": cp.version}
+    if company_id is None:
         fields = {**p.company, **identity}
         for kind, values in p.multifields.items():
             fields[kind] = [{"VALUE": v, "VALUE_TYPE": spec["bitrix24"]["multifield_value_type"]}
@@ -78,11 +41,11 @@ def build_commands(k: int, item: Item, spec: dict[str, Any], originator: str,
         fields = {key: v for key, v in p.company.items() if old is None or old.company.get(key) != v}
         fields.update(identity)
         fields.update(multifield_changes(item, spec))
-        cmds[f"c{k}"] = ("crm.company.update", {"id": item.company_id, "fields": fields,
+        cmds[f"c{k}"] = ("crm.company.update", {"id": company_id, "fields": fields,
                                                 "params": {"REGISTER_SONET_EVENT": "N"}})
-        company_ref = item.company_id
-    requisite_fields = {**p.requisite, "XML_ID": item.cp.ref, "ORIGINATOR_ID": originator}
-    if item.requisite_id is None:
+        company_ref = company_id
+    requisite_fields = {**p.requisite, "XML_ID": cp.ref, "ORIGINATOR_ID": originator}
+    if requisite_id is None:
         cmds[f"r{k}"] = ("crm.requisite.add", {"fields": {
             "ENTITY_TYPE_ID": 4, "ENTITY_ID": company_ref, "PRESET_ID": preset_id(p.preset_kind),
             **requisite_fields}})
@@ -93,27 +56,27 @@ def build_commands(k: int, item: Item, spec: dict[str, Any], originator: str,
                        if old is None or old.requisite.get(key) != v or key in ("XML_ID", "ORIGINATOR_ID")}
             if old is None or old.preset_kind != p.preset_kind:
                 changed["PRESET_ID"] = preset_id(p.preset_kind)
-            cmds[f"r{k}"] = ("crm.requisite.update", {"id": item.requisite_id, "fields": changed})
-        requisite_ref = item.requisite_id
+            cmds[f"r{k}"] = ("crm.requisite.update", {"id": requisite_id, "fields": changed})
+        requisite_ref = requisite_id
     for j, (acc_ref, bank_fields) in enumerate(p.bankdetails.items()):
         fields = {**bank_fields, "XML_ID": acc_ref, "ORIGINATOR_ID": originator}
-        if acc_ref in item.bankdetail_ids:
+        if acc_ref in bankdetail_ids:
             if old is None or old.bankdetails.get(acc_ref) != bank_fields:
                 cmds[f"b{k}_{j}"] = ("crm.requisite.bankdetail.update",
-                                     {"id": item.bankdetail_ids[acc_ref], "fields": fields})
+                                     {"id": bankdetail_ids[acc_ref], "fields": fields})
         else:
             cmds[f"b{k}_{j}"] = ("crm.requisite.bankdetail.add",
                                  {"fields": {"ENTITY_ID": requisite_ref, "COUNTRY_ID": 1, **fields}})
-    for j, acc_ref in enumerate(sorted(set(item.bankdetail_ids) - set(p.bankdetails))):
+    for j, acc_ref in enumerate(sorted(set(bankdetail_ids) - set(p.bankdetails))):
         # only bank details we created ourselves (XML_ID = 1C ref) are removed when 1C drops the account
-        cmds[f"e{k}_{j}"] = ("crm.requisite.bankdetail.delete", {"id": item.bankdetail_ids[acc_ref]})
+        cmds[f"e{k}_{j}"] = ("crm.requisite.bankdetail.delete", {"id": bankdetail_ids[acc_ref]})
     return cmds
 
 
 def multifield_changes(item: Item, spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """PHONE/EMAIL changes by entry ID: add 1C values the portal lacks, delete values *we* wrote earlier that
     1C no longer has; values managers added in the portal stay untouched."""
-    current = item.current_company or {}
+    current = item.current or {}
     changes: dict[str, list[dict[str, Any]]] = {}
     for kind, values in item.payload.multifields.items():
         entries = current.get(kind) or []
@@ -135,15 +98,30 @@ def multifield_changes(item: Item, spec: dict[str, Any]) -> dict[str, list[dict[
 
 def apply_results(item: Item, cmds: Commands, res: dict[str, Any]) -> None:
     """Take the ids the portal gave to created records back into the item."""
+    bankdetails = dict(item.meta.get("bankdetails") or {})
     for key, (method, params) in cmds.items():
         value = res.get(key)
-        if value in (None, False):
-            continue
+        if value in (None, False, "") or isinstance(value, (dict, list)):
+            continue  # no id in the answer: the record stays incomplete and the engine treats it as uncertain
         if method == "crm.company.add":
-            item.company_id = str(value)
+            item.target_id = str(value)
         elif method == "crm.requisite.add":
-            item.requisite_id = str(value)
+            item.meta["requisite_id"] = str(value)
         elif method == "crm.requisite.bankdetail.add":
-            item.bankdetail_ids[params["fields"]["XML_ID"]] = str(value)
+            bankdetails[params["fields"]["XML_ID"]] = str(value)
         elif method == "crm.requisite.bankdetail.delete":
-            item.bankdetail_ids = {r: i for r, i in item.bankdetail_ids.items() if i != params["id"]}
+            bankdetails = {r: i for r, i in bankdetails.items() if i != params["id"]}
+    item.meta["bankdetails"] = bankdetails
+
+
+def missing_ids(item: Item, cmds: Commands) -> bool:
+    """True when an add command of this record was answered without an id (a garbled answer)."""
+    bankdetails = item.meta.get("bankdetails") or {}
+    for method, params in cmds.values():
+        if method == "crm.company.add" and item.target_id is None:
+            return True
+        if method == "crm.requisite.add" and not item.meta.get("requisite_id"):
+            return True
+        if method == "crm.requisite.bankdetail.add" and params["fields"]["XML_ID"] not in bankdetails:
+            return True
+    return False

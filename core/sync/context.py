@@ -16,9 +16,10 @@ DIRECTION_TO_B24 = "1c->b24"
 
 @dataclass
 class Progress:
-    stage: str  # Russian, shown as is
+    stage: str  # Russian template from core.messages.STAGES, translated by the GUI in context "progress"
     done: int = 0
     total: int | None = None
+    entity: str = ""  # the pipeline's entity name ("counterparty", "product"…); labels in messages.ENTITY_LABELS
 
 
 @dataclass
@@ -28,12 +29,17 @@ class RunContext:
     dry_run: bool = False
     progress_cb: Callable[[Progress], None] | None = None
     cancel: threading.Event | None = None
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)  # the whole run
+    per_entity: dict[str, Counter[str]] = field(default_factory=dict)  # the same counts per entity
     planned: list[dict[str, Any]] = field(default_factory=list)  # dry-run plan lines for the CLI
 
-    def progress(self, stage: str, done: int = 0, total: int | None = None) -> None:
+    def count(self, entity: str, key: str, n: int = 1) -> None:
+        self.counts[key] += n
+        self.per_entity.setdefault(entity, Counter())[key] += n
+
+    def progress(self, stage: str, done: int = 0, total: int | None = None, *, entity: str = "") -> None:
         if self.progress_cb:
-            self.progress_cb(Progress(stage, done, total))
+            self.progress_cb(Progress(stage, done, total, entity))
 
     def check_cancelled(self) -> None:
         if self.cancel is not None and self.cancel.is_set():

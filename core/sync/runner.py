@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.connections import open_bitrix24, open_onec
-from core.errors import Cancelled, ConfigError, SyncBridgeError
+from core.errors import AccessDenied, Cancelled, ConfigError, NotPublished, SyncBridgeError
 from core.mapping.table import load_mapping
 from core.messages import STAGES
 from core.paths import AppPaths
@@ -17,8 +17,10 @@ from core.profile import Profile, ProfileStore
 from core.run_lock import RunLock
 from core.secrets import CredentialStore
 from core.state.store import StateStore, now_iso
+from core.sync import registry
 from core.sync.context import Progress, RunContext
-from core.sync.counterparties import CounterpartyPipeline
+from core.sync.engine import EntitySync
+from core.sync.pipeline import PipelineEnv
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,8 @@ class SyncReport:
     run_id: int
     status: str  # ok | partial | failed | cancelled
     dry_run: bool
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # the whole run
+    per_entity: dict[str, dict[str, int]] = field(default_factory=dict)  # entity -> the same counts
     planned: list[dict[str, Any]] = field(default_factory=list)
     finished_at: str = ""
     error: str | None = None
@@ -50,6 +53,18 @@ class SyncReport:
         if self.status in ("failed",):
             return 2
         return 1 if self.failed or self.status in ("partial", "cancelled") else 0
+
+    def entity_summary(self, entity: str) -> str:
+        """One entity's counts in a few words, for per-entity lines of the CLI and the GUI."""
+        counts = self.per_entity.get(entity, {})
+        if self.dry_run:
+            keys = (("planned_create", "создать"), ("planned_update", "обновить"), ("planned_link", "связать"),
+                    ("unchanged", "без изменений"), ("failed", "ошибок"))
+        else:
+            keys = (("created", "создано"), ("updated", "обновлено"), ("linked", "связано"),
+                    ("unchanged", "без изменений"), ("failed", "ошибок"), ("duplicates", "возможных дублей"))
+        return ", ".join(f"{label}: {counts.get(key, 0)}" for key, label in keys
+                         if counts.get(key) or key in ("failed",))
 
     def summary_text(self) -> str:
         if self.dry_run:
@@ -92,9 +107,9 @@ class SyncRunner:
             try:
                 onec = open_onec(profile, self.credentials)
                 b24 = open_bitrix24(profile, self.credentials)
-                CounterpartyPipeline(onec, b24, table, profile.originator_id, ctx).run()
-                status = "partial" if ctx.counts["failed"] else "ok"
-                error = None
+                entity_errors = self._run_pipelines(ctx, profile, table, onec, b24)
+                status = "partial" if ctx.counts["failed"] or entity_errors else "ok"
+                error = "\n".join(entity_errors) or None
             except Cancelled as exc:
                 status, error = "cancelled", exc.message
             except SyncBridgeError as exc:
@@ -115,5 +130,37 @@ class SyncRunner:
             store.close()
         ctx.progress(STAGES["done"], 1, 1)
         return SyncReport(run_id=run_id, status=status, dry_run=dry_run, counts=dict(ctx.counts),
+                          per_entity={entity: dict(c) for entity, c in ctx.per_entity.items()},
                           planned=ctx.planned, finished_at=now_iso(), error=error)
+
+    @staticmethod
+    def _run_pipelines(ctx: RunContext, profile: Profile, table: dict[str, Any], onec: Any, b24: Any) -> list[str]:
+        """Run the enabled pipelines in dependency order. An entity that cannot run (its 1C object is not
+        published, the portal lacks a preset, no rights) is journaled and skipped with those depending on it; the
+        others go on. When no entity could run at all, the first such error fails the run as before."""
+        classes = registry.enabled(table, profile.entities or None)
+        broken: dict[str, SyncBridgeError] = {}
+        for cls in classes:
+            ctx.check_cancelled()
+            blocked = [dep for dep in cls.depends_on if dep in broken]
+            if blocked:
+                ctx.count(cls.entity, "failed")
+                ctx.journal(entity=cls.entity, action="fail", reason_code="entity_blocked",
+                            params={"entity": cls.label,
+                                    "dependency": ", ".join(registry.by_entity()[d].label for d in blocked)},
+                            direction=cls.direction)
+                broken[cls.entity] = broken[blocked[0]]
+                continue
+            env = PipelineEnv(ctx=ctx, table=table, originator=profile.originator_id, onec=onec, b24=b24,
+                              settings=dict(profile.entity_settings.get(cls.entity, {})))
+            try:
+                EntitySync(cls(env)).run()
+            except (ConfigError, NotPublished, AccessDenied) as exc:
+                log.error("%s not synced: %s", cls.entity, exc.message)
+                broken[cls.entity] = exc
+                ctx.journal(entity=cls.entity, action="fail", reason_code="entity_failed",
+                            params={"entity": cls.label, "error": exc.user_text()}, direction=cls.direction)
+        if classes and len(broken) == len(classes):
+            raise next(iter(broken.values()))
+        return [f"{by.label}: {broken[by.entity].message}" for by in classes if by.entity in broken]
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.bitrix24 import crm_company
 from core.bitrix24.client import Bitrix24Client
 from core.mapping import names
 
@@ -33,24 +34,20 @@ class PortalIndex:
         """True when reading the whole portal is cheaper than looking each unlinked record up."""
         if unlinked * PER_RECORD_COMMANDS < 100:  # a few records: two count calls would cost more than they save
             return False
-        companies = b24.call_raw("crm.company.list", {"select": ["ID"]}).get("total") or 0
-        requisites = b24.call_raw("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": 4},
-                                                         "select": ["ID"]}).get("total") or 0
-        return (int(companies) + int(requisites)) / PAGE < unlinked * PER_RECORD_COMMANDS
+        companies, requisites = crm_company.totals(b24)
+        return (companies + requisites) / PAGE < unlinked * PER_RECORD_COMMANDS
 
     @classmethod
     def load(cls, b24: Bitrix24Client, originator: str) -> PortalIndex:
         index = cls()
-        for company in b24.list_all("crm.company.list",
-                                    {"select": ["ID", "TITLE", "ORIGINATOR_ID", "ORIGIN_ID"]}):
+        for company in crm_company.all_companies(b24):
             if company.get("ORIGIN_ID"):
                 if company.get("ORIGINATOR_ID") == originator:
                     index.by_origin.setdefault(str(company["ORIGIN_ID"]), company)
                 continue
             for token in set(names.name_tokens(company.get("TITLE") or "")):
                 index.foreign_by_token[token].append(company)
-        for requisite in b24.list_all("crm.requisite.list", {
-                "filter": {"ENTITY_TYPE_ID": 4}, "select": ["ID", "ENTITY_ID", "RQ_INN", "RQ_KPP", "XML_ID"]}):
+        for requisite in crm_company.all_requisites(b24):
             if requisite.get("RQ_INN"):
                 index.requisites_by_inn[str(requisite["RQ_INN"])].append(requisite)
                 index.companies_with_inn.add(str(requisite["ENTITY_ID"]))

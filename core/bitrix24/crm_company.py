@@ -1,0 +1,91 @@
+"""Bitrix24 CRM query language for companies and their requisites: filters, selects, presets.
+
+The counterparty pipeline asks questions in its own terms («the company with this 1C ref», «requisites with this
+ИНН»); this module says how the portal wants them asked. Company = ENTITY_TYPE_ID 4 in requisite filters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.bitrix24.client import Bitrix24Client
+from core.errors import ConfigError
+
+COMPANY_TYPE_ID = 4
+Command = tuple[str, dict[str, Any]]
+
+
+def by_origin(originator: str, ref: str) -> Command:
+    return ("crm.company.list", {"filter": {"ORIGINATOR_ID": originator, "ORIGIN_ID": ref},
+                                 "select": ["ID", "TITLE"], "order": {"ID": "ASC"}})
+
+
+def requisite_by_xml_id(ref: str) -> Command:
+    return ("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID, "XML_ID": ref},
+                                   "select": ["ID", "ENTITY_ID"]})
+
+
+def bankdetails_by_xml_id(refs: list[str]) -> Command:
+    return ("crm.requisite.bankdetail.list", {"filter": {"@XML_ID": refs}, "select": ["ID", "XML_ID"]})
+
+
+def requisites_by_inn(inn: str) -> Command:
+    return ("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID, "RQ_INN": inn},
+                                   "select": ["ID", "ENTITY_ID", "RQ_INN", "RQ_KPP", "XML_ID"]})
+
+
+def company(company_id: str) -> Command:
+    return ("crm.company.get", {"id": company_id})
+
+
+def similar_titles(stem: str) -> Command:
+    return ("crm.company.list", {"filter": {"%TITLE": stem}, "select": ["ID", "TITLE", "ORIGIN_ID"],
+                                 "order": {"ID": "ASC"}})
+
+
+def companies_with_inn(b24: Bitrix24Client, company_ids: list[str]) -> set[str]:
+    """Which of these companies have a requisite with an ИНН."""
+    found: set[str] = set()
+    if not company_ids:
+        return found
+    for req in b24.list_all("crm.requisite.list", {
+            "filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID, "@ENTITY_ID": company_ids},
+            "select": ["ID", "ENTITY_ID", "RQ_INN"]}):
+        if req.get("RQ_INN"):
+            found.add(str(req["ENTITY_ID"]))
+    return found
+
+
+def totals(b24: Bitrix24Client) -> tuple[int, int]:
+    """How many companies and company requisites the portal holds (one light call each)."""
+    companies = b24.call_raw("crm.company.list", {"select": ["ID"]}).get("total") or 0
+    requisites = b24.call_raw("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID},
+                                                     "select": ["ID"]}).get("total") or 0
+    return int(companies), int(requisites)
+
+
+def all_companies(b24: Bitrix24Client) -> Any:
+    return b24.list_all("crm.company.list", {"select": ["ID", "TITLE", "ORIGINATOR_ID", "ORIGIN_ID"]})
+
+
+def all_requisites(b24: Bitrix24Client) -> Any:
+    return b24.list_all("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID},
+                                               "select": ["ID", "ENTITY_ID", "RQ_INN", "RQ_KPP", "XML_ID"]})
+
+
+def preset_ids(b24: Bitrix24Client, wanted: dict[str, list[str]]) -> dict[str, str]:
+    """Requisite preset ID per legal kind, found by the preset's name (portals name them in their language)."""
+    presets = b24.call("crm.requisite.preset.list", {"select": ["ID", "NAME"]}) or []
+    found: dict[str, str] = {}
+    for kind, labels in wanted.items():
+        for preset in presets:
+            if (preset.get("NAME") or "").strip().lower() in (label.lower() for label in labels):
+                found[kind] = str(preset["ID"])
+                break
+    return found
+
+
+def missing_preset(kind: str, labels: list[str]) -> ConfigError:
+    return ConfigError(
+        f"В портале нет шаблона реквизитов для вида «{kind}» (ожидался один из: {', '.join(labels)}).",
+        "Создайте шаблон в CRM → Настройки → Реквизиты или укажите его в таблице соответствий.")

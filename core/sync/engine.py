@@ -1,0 +1,370 @@
+"""The skeleton every entity pipeline runs on, written once.
+
+poll versions → dirty keys (changed versions + records a cut-off run left in the outbox) → slices → read changed →
+canonical record → validate → payload (skip when the same as last written) → target lookup by identity →
+conflicts → probable duplicates → dry-run plan, or writes through the outbox → lost answers resolved by an
+identity lookup, never re-sent blindly → links, versions and a journal line with a readable reason.
+
+One record never stops the others: an exception while mapping it (a malformed row, a value of the wrong type) is
+journaled with the record's key and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from core.errors import AnswerLost, RemoteError, SyncBridgeError
+from core.messages import STAGES
+from core.sync.pipeline import FAILING_ACTIONS, MAX_KEY_LENGTH, WRITE_ACTIONS, Commands, Item, Pipeline
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 50
+
+
+def group_into_batches(plans: list[tuple[Item, Commands]]) -> list[list[tuple[Item, Commands]]]:
+    """Pack whole records into batches of at most MAX_BATCH commands (a record is never split: its commands refer
+    to each other's results)."""
+    batches: list[list[tuple[Item, Commands]]] = []
+    size = MAX_BATCH + 1
+    for plan in plans:
+        if size + len(plan[1]) > MAX_BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(plan)
+        size += len(plan[1])
+    return batches
+
+
+def _reason_of(exc: BaseException) -> str:
+    if isinstance(exc, SyncBridgeError):
+        return exc.message
+    text = str(exc) or type(exc).__name__
+    return f"данные записи не разобраны ({type(exc).__name__}: {text[:200]})"
+
+
+class EntitySync:
+    """Runs one pipeline through one sync run."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.p = pipeline
+        self.ctx = pipeline.ctx
+        self.store = pipeline.store
+        self.entity = pipeline.entity
+        # outbox items a previous (crashed or cut-off) run left behind, by key: closed once the record is settled
+        self._stale_outbox: dict[str, list[int]] = {}
+
+    # ==== 1. what changed at the source =============================================================================
+    def run(self) -> None:
+        ctx, p = self.ctx, self.p
+        ctx.progress(STAGES["poll"], entity=self.entity)
+        versions = p.poll()
+        ctx.check_cancelled()
+        stored = self.store.versions(p.version_side, self.entity)
+        for leftover in self.store.outbox():
+            if leftover.entity == self.entity and leftover.onec_ref:
+                self._stale_outbox.setdefault(leftover.onec_ref, []).append(leftover.id)
+        dirty = {key: version for key, version in versions.items()
+                 if key in self._stale_outbox or stored.get(key, ("", ""))[0] != version}
+        ctx.count(self.entity, "unchanged", len(versions) - len(dirty))
+        ctx.count(self.entity, "seen", len(versions))
+        if not dirty:
+            ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
+            return
+        keys = list(dirty)
+        chunk = p.process_chunk
+        for start in range(0, len(keys), chunk):
+            self.process({key: dirty[key] for key in keys[start:start + chunk]})
+
+    def process(self, dirty: dict[str, str], *, retry_pass: bool = False) -> None:
+        ctx, p = self.ctx, self.p
+        ctx.progress(STAGES["read_changed"], 0, len(dirty), entity=self.entity)
+        raw = p.read(list(dirty))
+        ctx.check_cancelled()
+        items: list[Item] = []
+        for key, version in dirty.items():
+            if key not in raw:  # physically deleted between the poll and the read
+                continue
+            item = self._item(key, version, raw[key])
+            if item is not None:
+                items.append(item)
+        del raw
+        work = [item for item in items if self._classify(item)]
+        p.lookup(work)
+        p.settle_conflicts(work)
+        ctx.check_cancelled()
+        p.find_duplicates([item for item in work if item.action == "create"])
+        ctx.check_cancelled()
+        if ctx.dry_run:
+            for item in work:
+                self._report_dry_run(item)
+            return
+        recovered = self._write(work)
+        if recovered and not retry_pass:
+            # answers were lost; what the target stored was found by identity: finish those records now, once
+            self.process({item.key: item.version for item in recovered}, retry_pass=True)
+
+    def _item(self, key: str, version: str, raw: Any) -> Item | None:
+        p = self.p
+        try:
+            record = p.to_record(key, raw)
+            item = Item(key=key, version=version, record=record, payload=p.to_payload(record),
+                        link=p.get_link(key), title=p.title_of(record), notes=p.notes_of(record))
+            p.load_link(item)
+        except Exception as exc:  # one malformed record must not cost the others
+            log.warning("%s %s: record not mapped: %s", self.entity, key, exc, exc_info=True)
+            p.reject(key[:MAX_KEY_LENGTH], _reason_of(exc))
+            return None
+        return item
+
+    # ==== 2. decide what each record needs ==========================================================================
+    def _classify(self, item: Item) -> bool:
+        """Settle records that need no target access; return True for those that do."""
+        p = self.p
+        if p.is_deleted(item.record):
+            action = p.deleted_action(item) if item.link else None
+            if action:
+                item.action, item.reason_code = action, "marked_deleted"
+                return True
+            self._finish_skip(item, "skip_deleted_unlinked")
+            return False
+        problems = p.validate(item.record)
+        if problems:
+            self._fail(item, "failed_invalid", {"problem": "; ".join(problems)})
+            return False
+        if item.link and item.old_payload is not None and item.old_payload.digest() == item.payload.digest():
+            self._finish_skip(item, "skip_same_payload")
+            return False
+        item.action = "update" if item.link else "create"
+        return True
+
+    def _failing_code(self, action: str) -> str | None:
+        return self.p.failing_actions.get(action) or FAILING_ACTIONS.get(action)
+
+    # ==== 3. dry run ================================================================================================
+    def _report_dry_run(self, item: Item) -> None:
+        ctx = self.ctx
+        failing = self._failing_code(item.action)
+        if failing:
+            self._fail(item, failing, item.params)
+            return
+        if item.action == "create":
+            code, params = "dry_run_create", {}
+        elif item.action == "link":
+            code, params = "dry_run_link", {"b24_title": item.target_title, **item.params}
+        elif item.action == "mark":
+            code, params = "marked_deleted", {}
+        else:
+            code = "dry_run_update"
+            params = {"fields": ", ".join(self.p.changed_fields(item.old_payload, item.payload)) or "все поля"}
+        ctx.count(self.entity, "planned_" + item.action)
+        ctx.planned.append({"entity": self.entity, "action": item.action, "title": item.title, "onec_ref": item.key,
+                            "b24_id": item.target_id, "duplicates": [t for _, t in item.duplicates],
+                            "notes": list(item.notes)})
+        self._journal(item, "plan", code, params)
+        for _, dup_title in item.duplicates:
+            self._journal(item, "duplicate", "probable_duplicate", {"b24_title": dup_title, "onec_title": item.title},
+                          target_id=None)
+
+    # ==== 4. writes =================================================================================================
+    def _write(self, items: list[Item]) -> list[Item]:
+        for item in items:
+            failing = self._failing_code(item.action)
+            if failing:
+                self._fail(item, failing, item.params)
+        todo = [item for item in items if item.action in WRITE_ACTIONS]
+        if self.p.write_mode == "single":
+            return self._write_single(todo)
+        return self._write_batches(todo)
+
+    def _outbox(self, item: Item, payload: dict[str, Any]) -> None:
+        item.outbox_id = self.store.outbox_add(run_id=self.ctx.run_id, target=self.p.direction.split("->")[-1],
+                                               entity=self.entity, onec_ref=item.key, operation=item.action,
+                                               payload=payload)
+
+    def _write_batches(self, todo: list[Item]) -> list[Item]:
+        ctx, p = self.ctx, self.p
+        plans = [(item, p.commands(k, item)) for k, item in enumerate(todo)]
+        batches = group_into_batches(plans)
+        requests: list[Commands] = []
+        with self.store.transaction():
+            for batch in batches:
+                commands: Commands = {}
+                for item, cmds in batch:
+                    self._outbox(item, {"commands": list(cmds)})
+                    commands.update(cmds)
+                requests.append(commands)
+        recovered: list[Item] = []
+        done = 0
+        ctx.progress(STAGES["write_portal"], 0, len(plans), entity=self.entity)
+        settled: set[int] = set()
+        b24 = p.b24
+        assert b24 is not None
+        try:
+            for index, outcome in b24.batch_many(requests, cancel=ctx.cancel):
+                settled.add(index)
+                recovered += self._settle_batch(batches[index], requests[index], outcome)
+                done += len(batches[index])
+                ctx.progress(STAGES["write_portal"], done, len(plans), entity=self.entity)
+        finally:
+            # batches never sent (cancel, a fatal error): nothing of them reached the portal
+            for index, batch in enumerate(batches):
+                if index not in settled:
+                    for item, _ in batch:
+                        if item.outbox_id is not None:
+                            self.store.outbox_mark(item.outbox_id, "done")
+        ctx.check_cancelled()
+        return recovered
+
+    def _settle_batch(self, batch: list[tuple[Item, Commands]], commands: Commands, outcome: Any) -> list[Item]:
+        if not commands:
+            for item, _ in batch:
+                self._finish_ok(item)
+            return []
+        for item, _ in batch:
+            self.store.outbox_mark(item.outbox_id, "in_flight")  # type: ignore[arg-type]
+        if isinstance(outcome, AnswerLost):
+            log.warning("batch answer lost: %s", outcome.message)
+            return self._recover([item for item, _ in batch])
+        if isinstance(outcome, BaseException):
+            message = outcome.message if isinstance(outcome, SyncBridgeError) else str(outcome)
+            for item, _ in batch:
+                self.store.outbox_mark(item.outbox_id, "failed", message)  # type: ignore[arg-type]
+                self._fail(item, "failed_remote", {"error": message})
+            return []
+        uncertain: list[Item] = []
+        for item, cmds in batch:
+            errors = {key: outcome.errors[key] for key in cmds if key in outcome.errors}
+            self.p.apply_results(item, cmds, outcome.result)
+            # a command the answer says nothing about (neither result nor error) may or may not have been stored
+            unanswered = [key for key in cmds if key not in outcome.result and key not in outcome.errors]
+            unanswered += [key for key, error in errors.items() if getattr(error, "answer_missing", False)]
+            if unanswered:
+                uncertain.append(item)
+            elif errors:
+                first = next(iter(errors.values()))
+                message = getattr(first, "message", str(first))
+                self.store.outbox_mark(item.outbox_id, "failed", message)  # type: ignore[arg-type]
+                self.p.save_link(item, None)  # partial: the next run re-sends everything, idempotently
+                self._fail(item, "failed_remote", {"error": message})
+            elif self.p.incomplete(item, cmds):
+                uncertain.append(item)  # an add answered without an id: as good as a lost answer
+            else:
+                self._finish_ok(item)
+        return self._recover(uncertain) if uncertain else []
+
+    def _write_single(self, todo: list[Item]) -> list[Item]:
+        ctx, p = self.ctx, self.p
+        recovered: list[Item] = []
+        for done, item in enumerate(todo):
+            ctx.check_cancelled()
+            ctx.progress(STAGES["write_onec"], done, len(todo), entity=self.entity)
+            self._outbox(item, {"operation": item.action})
+            self.store.outbox_mark(item.outbox_id, "in_flight")  # type: ignore[arg-type]
+            try:
+                p.write_one(item)
+            except AnswerLost as exc:
+                log.warning("answer lost: %s", exc.message)
+                recovered += self._recover([item])
+                continue
+            except RemoteError as exc:
+                self.store.outbox_mark(item.outbox_id, "failed", exc.message)  # type: ignore[arg-type]
+                self.p.save_link(item, None)
+                self._fail(item, "failed_remote", {"error": exc.message})
+                continue
+            if item.target_id is None:
+                recovered += self._recover([item])
+            else:
+                self._finish_ok(item)
+        ctx.progress(STAGES["write_onec"], len(todo), len(todo), entity=self.entity)
+        return recovered
+
+    def _recover(self, items: list[Item]) -> list[Item]:
+        """The target may have stored some of it: find the records by identity, never re-send blindly."""
+        p = self.p
+        for item in items:
+            self.store.outbox_mark(item.outbox_id, "uncertain", "ответ потерян")  # type: ignore[arg-type]
+        probes = [Item(key=item.key, version=item.version, record=item.record, payload=item.payload,
+                       title=item.title, action="create") for item in items]
+        try:
+            p.lookup(probes)
+        except Exception as exc:  # the target is still unreachable: leave them uncertain for the next run
+            log.warning("lookup after lost answer failed: %s", exc)
+            for probe in probes:
+                probe.action = "unknown"
+        recovered: list[Item] = []
+        for item, probe in zip(items, probes, strict=True):
+            if probe.target_id and probe.action not in ("unknown", "lookup_failed"):
+                p.adopt(item, probe)
+                p.save_link(item, None)
+                self.store.outbox_mark(item.outbox_id, "done")  # type: ignore[arg-type]
+                self._journal(item, "recover", "answer_lost_recovered", {})
+                recovered.append(item)
+            elif item.target_id is None and probe.action == "create":
+                # the lookup answered and nothing reached the target: safe to create it on the next pass of this run
+                self.store.outbox_mark(item.outbox_id, "done")  # type: ignore[arg-type]
+                recovered.append(item)
+            else:
+                self.ctx.count(self.entity, "failed")
+                self._journal(item, "fail", "answer_lost_pending", {})
+        return recovered
+
+    # ==== 5. bookkeeping ============================================================================================
+    def _code(self, code: str) -> str:
+        return self.p.reason_codes.get(code, code)
+
+    def _journal(self, item: Item, action: str, code: str, params: dict[str, Any], *,
+                 target_id: str | bool | None = False) -> None:
+        self.ctx.journal(entity=self.entity, action=action, reason_code=self._code(code), params=params,
+                         onec_ref=item.key, b24_id=item.target_id if target_id is False else target_id,  # type: ignore[arg-type]
+                         title=item.title, direction=self.p.direction)
+
+    def _finish_ok(self, item: Item) -> None:
+        ctx, p = self.ctx, self.p
+        with self.store.transaction():
+            p.save_link(item, p.payload_to_json(item.payload))
+            self.store.save_version(p.version_side, self.entity, item.key, item.version, item.payload.digest())
+            if item.outbox_id is not None:
+                self.store.outbox_mark(item.outbox_id, "done")
+            self._close_stale_outbox(item)
+            if item.action == "create":
+                ctx.count(self.entity, "created")
+                self._journal(item, "create", item.reason_code or "created", item.params)
+            elif item.action == "link":
+                ctx.count(self.entity, "linked")
+                self._journal(item, "link", item.reason_code, item.params)
+            elif item.action == "mark":
+                ctx.count(self.entity, "marked")
+                self._journal(item, "mark", "marked_deleted", {})
+            else:
+                ctx.count(self.entity, "updated")
+                fields = ", ".join(p.changed_fields(item.old_payload, item.payload)) or "все поля (повторная сверка)"
+                self._journal(item, "update", "updated", {"fields": fields})
+            for note in item.notes:
+                self._journal(item, "note", "mapping_note", {"note": note})
+            for dup_id, dup_title in item.duplicates:
+                if self.store.add_duplicate(entity=self.entity, onec_ref=item.key, b24_type=p.target_type,
+                                            b24_id=dup_id, onec_title=item.title, b24_title=dup_title,
+                                            reason=p.duplicate_reason):
+                    ctx.count(self.entity, "duplicates")
+                    self._journal(item, "duplicate", "probable_duplicate",
+                                  {"b24_title": dup_title, "onec_title": item.title}, target_id=dup_id)
+
+    def _close_stale_outbox(self, item: Item) -> None:
+        for stale_id in self._stale_outbox.pop(item.key, []):
+            self.store.outbox_mark(stale_id, "done")
+
+    def _finish_skip(self, item: Item, code: str) -> None:
+        self.ctx.count(self.entity, "skipped")
+        if not self.ctx.dry_run:
+            self._close_stale_outbox(item)
+            self.store.save_version(self.p.version_side, self.entity, item.key, item.version,
+                                    item.old_payload.digest() if item.old_payload is not None else "")
+        self._journal(item, "skip", code, {})
+
+    def _fail(self, item: Item, code: str, params: dict[str, Any]) -> None:
+        self.ctx.count(self.entity, "failed")
+        self._journal(item, "fail", code, params)
+        if not self.ctx.dry_run:
+            self.p.on_failed(item, code)
