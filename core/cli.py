@@ -187,8 +187,11 @@ def cmd_check(paths: AppPaths) -> int:
 def _print_progress(progress: Any) -> None:
     if sys.stderr is None or not sys.stderr.isatty():
         return
+    from core.messages import ENTITY_LABELS
+
     total = f"/{progress.total}" if progress.total else ""
-    sys.stderr.write(f"\r\033[K{progress.stage}: {progress.done}{total}")
+    label = ENTITY_LABELS.get(progress.entity, "")
+    sys.stderr.write(f"\r\033[K{label + ': ' if label else ''}{progress.stage}: {progress.done}{total}")
     sys.stderr.flush()
 
 
@@ -198,12 +201,21 @@ def cmd_sync(paths: AppPaths, *, dry_run: bool, trigger: str = "cli") -> int:
     report = SyncRunner(paths).run_once(dry_run=dry_run, progress=_print_progress, trigger=trigger)
     if sys.stderr is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
+    from core.messages import ENTITY_LABELS
+
     if dry_run:
+        entity = None
         for line in report.planned:
+            if line.get("entity") != entity and len(report.per_entity) > 1:
+                entity = line.get("entity")
+                print(f"{ENTITY_LABELS.get(entity or '', entity)}:")
             action = {"create": "создать", "update": "обновить", "link": "связать", "mark": "пометить"}.get(
                 line["action"], line["action"])
             dups = f" (возможный дубль: {', '.join(line['duplicates'])})" if line["duplicates"] else ""
             print(f"  {action}: {line['title']}{dups}")
+    if len(report.per_entity) > 1:
+        for entity, _counts in report.per_entity.items():
+            print(f"  {ENTITY_LABELS.get(entity, entity)}: {report.entity_summary(entity)}")
     print(report.summary_text())
     if report.failed:
         print("Подробности — в журнале: syncbridge status или окно «Журнал».")
