@@ -31,8 +31,14 @@ JOURNAL_TEMPLATES = (
     # dry_run_update
     QT_TRANSLATE_NOOP("journal", "Будет обновлена в Битрикс24: {fields} (пробный запуск, ничего не "
                       "записано)"),
+    # entity_blocked
+    QT_TRANSLATE_NOOP("journal", "{entity}: пропущены, потому что не синхронизированы {dependency}"),
+    # entity_failed
+    QT_TRANSLATE_NOOP("journal", "{entity}: синхронизация не выполнена — {error}"),
     # failed_invalid
     QT_TRANSLATE_NOOP("journal", "Не перенесена: {problem}"),
+    # failed_record
+    QT_TRANSLATE_NOOP("journal", "Запись {key} не перенесена: {problem}. Остальные записи переносятся"),
     # failed_remote
     QT_TRANSLATE_NOOP("journal", "Ошибка портала: {error}"),
     # linked_by_inn
@@ -41,6 +47,8 @@ JOURNAL_TEMPLATES = (
     # linked_by_origin
     QT_TRANSLATE_NOOP("journal", "Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID "
                       "{origin_id})"),
+    # mapping_note
+    QT_TRANSLATE_NOOP("journal", "Перенесена не полностью: {note}"),
     # marked_deleted
     QT_TRANSLATE_NOOP("journal", "В 1С помечена на удаление: в Битрикс24 не удаляется, комментарий "
                       "добавлен"),
@@ -109,11 +117,18 @@ PROGRESS_STAGES = (
     # lookup_portal
     QT_TRANSLATE_NOOP("progress", "Поиск записей в Битрикс24"),
     # no_changes
-    QT_TRANSLATE_NOOP("progress", "Контрагенты: изменений в 1С нет"),
-    # poll_counterparties
-    QT_TRANSLATE_NOOP("progress", "Опрос изменений в 1С: контрагенты"),
+    QT_TRANSLATE_NOOP("progress", "Изменений нет"),
+    # poll
+    QT_TRANSLATE_NOOP("progress", "Опрос изменений"),
     # read_changed
-    QT_TRANSLATE_NOOP("progress", "Чтение изменённых контрагентов из 1С"),
+    QT_TRANSLATE_NOOP("progress", "Чтение изменённых записей"),
+    # write_onec
+    QT_TRANSLATE_NOOP("progress", "Запись в 1С"),
     # write_portal
     QT_TRANSLATE_NOOP("progress", "Запись в Битрикс24"),
+)
+
+ENTITY_LABELS = (
+    # counterparty
+    QT_TRANSLATE_NOOP("progress", "Контрагенты"),
 )

@@ -42,7 +42,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 # (tuple name in the generated module, Qt context, name of the dict in core.messages)
 _SECTIONS = (("JOURNAL_TEMPLATES", "journal", "REASONS"), ("CHECK_TEMPLATES", "checks", "CHECKS"),
-             ("PROGRESS_STAGES", "progress", "STAGES"))
+             ("PROGRESS_STAGES", "progress", "STAGES"), ("ENTITY_LABELS", "progress", "ENTITY_LABELS"))
 
 
 def render_templates_module() -> str:
@@ -106,12 +106,35 @@ def unfinished_sources(ts_file: Path = TS_FILE) -> list[tuple[str, str]]:
     return missing
 
 
-def main() -> int:
+def fill_translations(translations: dict[str, str], ts_file: Path = TS_FILE) -> int:
+    """Put English texts (source → translation) into the unfinished entries of the .ts file; returns how many.
+
+    For translating many new strings at once: ``python -m gui.i18n_update --fill new.json`` where new.json maps
+    the Russian source to the English text."""
+    tree = ET.parse(ts_file)
+    filled = 0
+    for message in tree.getroot().iter("message"):
+        source = message.findtext("source", "")
+        translation = message.find("translation")
+        if source in translations and translation is not None and translation.get("type") == "unfinished":
+            translation.text = translations[source]
+            del translation.attrib["type"]
+            filled += 1
+    tree.write(ts_file, encoding="utf-8", xml_declaration=True)
+    return filled
+
+
+def main(argv: list[str] | None = None) -> int:
+    import json
+
+    argv = sys.argv[1:] if argv is None else argv
     TEMPLATES_FILE.write_text(render_templates_module(), encoding="utf-8")
     sources = sorted(str(p.relative_to(ROOT)) for p in GUI_DIR.rglob("*.py"))
     subprocess.run([_tool("pyside6-lupdate"), *sources, "-no-obsolete", "-locations", "none",
                     "-source-language", "ru", "-target-language", "en", "-ts", str(TS_FILE.relative_to(ROOT))],
                    cwd=ROOT, check=True)
+    if argv[:1] == ["--fill"] and len(argv) > 1:
+        print(f"переведено: {fill_translations(json.loads(Path(argv[1]).read_text(encoding='utf-8')))}")
     subprocess.run([_tool("pyside6-lrelease"), str(TS_FILE), "-qm", str(QM_FILE)], cwd=ROOT, check=True)
     missing = unfinished_sources()
     for context, source in missing:

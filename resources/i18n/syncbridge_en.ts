@@ -765,8 +765,20 @@ If the error happens again, send this folder to support.</translation>
         <translation>Would be updated in Bitrix24: {fields} (dry run, nothing written)</translation>
     </message>
     <message>
+        <source>{entity}: пропущены, потому что не синхронизированы {dependency}</source>
+        <translation>{entity}: skipped because {dependency} were not synced</translation>
+    </message>
+    <message>
+        <source>{entity}: синхронизация не выполнена — {error}</source>
+        <translation>{entity}: not synced — {error}</translation>
+    </message>
+    <message>
         <source>Не перенесена: {problem}</source>
         <translation>Not transferred: {problem}</translation>
+    </message>
+    <message>
+        <source>Запись {key} не перенесена: {problem}. Остальные записи переносятся</source>
+        <translation>Record {key} not transferred: {problem}. The other records are transferred</translation>
     </message>
     <message>
         <source>Ошибка портала: {error}</source>
@@ -779,6 +791,10 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID {origin_id})</source>
         <translation>Linked to an existing portal record by its 1C identifier (ORIGIN_ID {origin_id})</translation>
+    </message>
+    <message>
+        <source>Перенесена не полностью: {note}</source>
+        <translation>Transferred in part: {note}</translation>
     </message>
     <message>
         <source>В 1С помечена на удаление: в Битрикс24 не удаляется, комментарий добавлен</source>
@@ -824,16 +840,24 @@ If the error happens again, send this folder to support.</translation>
         <translation>Looking records up in Bitrix24</translation>
     </message>
     <message>
-        <source>Контрагенты: изменений в 1С нет</source>
-        <translation>Counterparties: no changes in 1C</translation>
+        <source>Изменений нет</source>
+        <translation>No changes</translation>
     </message>
     <message>
-        <source>Опрос изменений в 1С: контрагенты</source>
-        <translation>Polling 1C for changes: counterparties</translation>
+        <source>Опрос изменений</source>
+        <translation>Polling for changes</translation>
     </message>
     <message>
-        <source>Чтение изменённых контрагентов из 1С</source>
-        <translation>Reading changed counterparties from 1C</translation>
+        <source>Чтение изменённых записей</source>
+        <translation>Reading changed records</translation>
+    </message>
+    <message>
+        <source>Запись в 1С</source>
+        <translation>Writing to 1C</translation>
+    </message>
+    <message>
+        <source>Контрагенты</source>
+        <translation>Counterparties</translation>
     </message>
     <message>
         <source>Запись в Битрикс24</source>
