@@ -40,6 +40,18 @@ REASONS: dict[str, str] = {
     "entity_blocked": "{entity}: пропущены, потому что не синхронизированы {dependency}",
     "dry_run_create": "Будет создана в Битрикс24 (пробный запуск, ничего не записано)",
     "dry_run_update": "Будет обновлена в Битрикс24: {fields} (пробный запуск, ничего не записано)",
+    "publication_object_missing": "Объект {entity_set} не опубликован в OData 1С, а он нужен для раздела "
+                                  "«{entity_title}»: раздел пропущен, остальные синхронизируются. {hint}",
+    "publication_optional_object_missing": "Объект {entity_set} не опубликован в OData 1С: раздел "
+                                           "«{entity_title}» переносится без него (например, все адреса — как "
+                                           "юридические). {hint}",
+    "publication_required_missing": "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
+                                    "{attribute} (его нет в этой версии конфигурации или он не опубликован): "
+                                    "раздел «{entity_title}» остановлен. {hint}",
+    "publication_optional_missing": "У объекта {entity_set} в публикации 1С нет реквизита {attribute}: "
+                                    "раздел «{entity_title}» переносится без него",
+    "publication_access_denied": "У пользователя интеграции нет права читать {entity_set}: раздел "
+                                 "«{entity_title}» пропущен, остальные синхронизируются. {hint}",
     "dry_run_link": "Будет связана с «{b24_title}» по ИНН {inn} (пробный запуск, ничего не записано)",
 }
 
@@ -55,6 +67,16 @@ CHECKS: dict[str, str] = {
     "onec_published": "Объект {name} опубликован в OData",
     "onec_not_published": "Объект {name} не опубликован в OData: добавьте его в состав стандартного интерфейса "
                           "OData (обработка «Настройка стандартного интерфейса OData» в 1С)",
+    "onec_profile_used": "Конфигурация 1С: {title} (профиль {profile})",
+    "onec_profile_detected": "По $metadata база похожа на: {title} (профиль {profile})",
+    "onec_profile_mismatch": "По $metadata база похожа на {detected_title} (профиль {detected}), а в настройках "
+                             "выбран профиль {profile}: проверьте выбор конфигурации",
+    "onec_profile_unknown": "По $metadata не удалось однозначно определить конфигурацию 1С: выберите её вручную",
+    "onec_metadata_read": "Описание публикации ($metadata) прочитано: {size} КБ, {sets} объектов",
+    "onec_metadata_failed": "Не удалось прочитать $metadata: {error}",
+    "onec_entity_ok": "Раздел «{entity_title}»: все нужные объекты и реквизиты опубликованы",
+    "onec_entity_unavailable": "Раздел «{entity_title}»: нет в этой конфигурации ({reason})",
+    "onec_readable": "Объект {name} читается пользователем интеграции",
     "b24_webhook_parsed": "Адрес вебхука распознан: {url}",
     "b24_https_ok": "Портал отвечает по HTTPS, сертификат проверен",
     "b24_webhook_rejected": "Вебхук не принят: {error}",
@@ -63,6 +85,21 @@ CHECKS: dict[str, str] = {
     "b24_scope_missing": "Нет права {scope} у вебхука: откройте вебхук в портале и отметьте «CRM ({scope})»",
     "b24_scope_later": "Нет права {scope} у вебхука: понадобится для товаров, остатков и печатных форм",
     "error": "{error}",
+}
+
+for _code in ("publication_object_missing", "publication_required_missing", "publication_optional_missing",
+              "publication_access_denied", "publication_optional_object_missing"):
+    CHECKS[_code] = REASONS[_code]
+
+#: how the texts name an entity (a section of the profile's table)
+ENTITY_TITLES: dict[str, str] = {
+    "counterparty": "Контрагенты",
+    "contact": "Контактные лица",
+    "address": "Адреса контрагентов",
+    "product": "Номенклатура",
+    "price": "Цены",
+    "stock": "Остатки",
+    "order": "Заказы",
 }
 
 STAGES: dict[str, str] = {

@@ -15,7 +15,7 @@ from core.atomic_file import write_atomic
 from core.errors import ConfigError
 from core.paths import AppPaths
 
-KNOWN_ONEC_PROFILES = ("ut11",)
+KNOWN_ONEC_PROFILES = ("ut11", "bp30", "unf")  # one mapping table per profile: core/mapping/profiles/*.json
 SECRET_ONEC_PASSWORD = "onec_password"
 SECRET_B24_WEBHOOK = "bitrix24_webhook"
 

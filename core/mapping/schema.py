@@ -20,26 +20,32 @@ from core.errors import ConfigError
 
 STANDARD_POLL = ["Ref_Key", "DataVersion", "DeletionMark"]
 
-ONEC_SET = {"entity_set": str, "fields": {"*": str}}
+ONEC_SET = {"entity_set": str, "fields": {"*": str}, "required?": [str]}
+CONTACT_INFO = {"type_field": str, "presentation": str, "phone_type": str, "phone_value": str, "email_type": str,
+                "email_value": str, "address_type": str, "legal_address_kinds?": [str],
+                "actual_address_kinds?": [str], "*": str}
 
 SECTIONS: dict[str, Any] = {
     "counterparty": {
         "onec": {
             **ONEC_SET,
             "fields": {"name": str, "full_name": str, "inn": str, "kpp": str, "ogrn": str, "legal_form": str,
-                       "head_ref": str, "contact_info": str, "*": str},
+                       "head_ref?": str, "contact_info": str, "*": str},
             "legal_forms": {"*": str},
-            "contact_info": {"type_field": str, "presentation": str, "phone_type": str, "phone_value": str,
-                             "email_type": str, "email_value": str, "address_type": str, "*": str},
+            # БП 3.0: an ИП is a «ФизическоеЛицо» whose ОГРНИП (15 digits) is filled
+            "sole_proprietor_by_ogrnip?": bool,
+            "contact_info": CONTACT_INFO,
         },
         "bank_accounts": {
             **ONEC_SET,
             "owner_field": str,
             "owner_type": str,
-            "fields": {"number": str, "bank_ref": str, "closed?": str, "*": str},
+            "fields": {"number": str, "bank_ref": str, "closed?": str, "closed_date?": str, "*": str},
             "manual_bank?": {"flag": str, "bik": str, "corr_account": str, "name": str, "city": str},
         },
         "banks": {**ONEC_SET, "fields": {"bik": str, "name": str, "corr_account": str, "city": str, "*": str}},
+        # kinds of contact information (legal vs actual address); optional: without it the first address is legal
+        "contact_kinds?": {**ONEC_SET, "fields": {"predefined": str, "name": str}, "optional?": bool},
         "bitrix24": {
             "company": {"*": str},
             "company_multifields": {"*": str},
@@ -50,6 +56,20 @@ SECTIONS: dict[str, Any] = {
             "bankdetail": {"*": str},
         },
     },
+}
+
+SECTIONS["contact"] = {
+    "onec": {
+        **ONEC_SET,
+        "fields": {"name": str, "last_name": str, "first_name": str, "middle_name": str, "position": str,
+                   "contact_info": str, "*": str},
+        # how a person belongs to a counterparty: through its partner (УТ 11), an owner composite (БП 3.0) or
+        # rows of a tabular part (УНФ)
+        "owner": {"via": str, "column?": str},
+        "contact_info": CONTACT_INFO,
+    },
+    "owners?": {**ONEC_SET, "fields": {"partner": str, "*": str}},
+    "bitrix24": {"contact": {"*": str}, "contact_multifields": {"*": str}, "multifield_value_type": str},
 }
 
 TOP = {"profile": str, "title": str}

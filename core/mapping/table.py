@@ -25,3 +25,15 @@ def load_mapping(profile: str) -> dict[str, Any]:
                           "Исправьте файл таблицы соответствий или верните поставляемый.") from None
     validate_table(table, profile)
     return table
+
+
+def load_all(profiles: tuple[str, ...] | list[str]) -> dict[str, dict[str, Any]]:
+    """Tables of several profiles (detection compares the base against each)."""
+    return {name: load_mapping(name) for name in profiles}
+
+
+def profile_title(profile: str) -> str:
+    try:
+        return str(load_mapping(profile).get("title") or profile)
+    except ConfigError:
+        return profile

@@ -24,7 +24,7 @@ import logging
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -125,6 +125,24 @@ class OneCClient:
                               "Проверьте адрес публикации OData.", status=response.status_code) from None
         finally:
             response.close()
+
+    def download_metadata(self, dest: IO[bytes], chunk_size: int = 1 << 16) -> int:
+        """Stream `$metadata` into ``dest`` chunk by chunk (15–17 MB on a real base): never whole in memory."""
+        response = self._send("GET", f"{self.base_url}$metadata", action="чтении $metadata", entity_set=None,
+                              stream=True)
+        size = 0
+        try:
+            if looks_like_html(b"", response.headers.get("Content-Type", "")):
+                raise RemoteError(f"Вместо $metadata {self.host} вернул HTML-страницу.",
+                                  "Проверьте адрес публикации OData.", status=response.status_code)
+            for chunk in response.iter_content(chunk_size):
+                dest.write(chunk)
+                size += len(chunk)
+        except requests.RequestException as exc:
+            raise self._connection_failed(exc) from None
+        finally:
+            response.close()
+        return size
 
     # --- reads ------------------------------------------------------------------------------------
 

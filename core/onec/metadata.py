@@ -50,8 +50,21 @@ def _unqualify(type_name: str) -> str:
     return type_name.rsplit(".", 1)[-1]
 
 
+@dataclass
+class MetadataScan:
+    """What one pass over `$metadata` gives: every published set name, and the details of the ones asked for."""
+
+    set_names: set[str]
+    sets: dict[str, EntitySetInfo]
+
+
 def parse_metadata(stream: IO[bytes], names: set[str] | None = None) -> dict[str, EntitySetInfo]:
     """Entity sets of the container; with `names`, only those (in 1C an entity type is named like its set)."""
+    return scan_metadata(stream, names).sets
+
+
+def scan_metadata(stream: IO[bytes], names: set[str] | None = None) -> MetadataScan:
+    """Like :func:`parse_metadata`, also keeping the names of all sets (cheap: a few thousand strings)."""
     entity_types: dict[str, _TypeRecord] = {}
     complex_types: dict[str, dict[str, PropertyInfo]] = {}
     sets: dict[str, str] = {}
@@ -105,4 +118,4 @@ def parse_metadata(stream: IO[bytes], names: set[str] | None = None) -> dict[str
             else:
                 info.properties[prop.name] = prop
         result[set_name] = info
-    return result
+    return MetadataScan(set(sets), result)

@@ -12,7 +12,7 @@ document that disagrees with what it actually returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from xml.sax.saxutils import quoteattr
 
@@ -34,6 +34,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     ),
     "КомпанияЧастноеЛицо": ("Компания", "ЧастноеЛицо"),
     "ПолФизическогоЛица": ("Мужской", "Женский"),
+    "ВидыСчетов": ("Расчетный", "Депозитный", "Ссудный", "Иной"),
+    "СтавкиНДС": ("БезНДС", "НДС0", "НДС10", "НДС20", "НДС10_110", "НДС20_120"),
     "СпособыУстановкиКурсаВалюты": (
         "РучнойВвод", "ЗагрузкаИзИнтернета", "НаценкаНаКурсДругойВалюты", "РасчетПоФормуле",
     ),
@@ -365,6 +367,23 @@ UT11_SETS: tuple[EntitySetDef, ...] = (
     COUNTERPARTIES, PARTNERS, BANK_ACCOUNTS, BANKS, CONTACT_PERSONS, CURRENCIES, CONTACT_INFO_KINDS,
 )
 
+CONFIGURATIONS = ("ut11", "bp30", "unf")
+
+
+def configuration_sets(configuration: str) -> tuple[EntitySetDef, ...]:
+    """Object definitions of a configuration; bp30/unf live in their own modules (they import the helpers here)."""
+    if configuration == "ut11":
+        return UT11_SETS
+    if configuration == "bp30":
+        from core.sandbox.onec.model_bp30 import BP30_SETS
+
+        return BP30_SETS
+    if configuration == "unf":
+        from core.sandbox.onec.model_unf import UNF_SETS
+
+        return UNF_SETS
+    raise ValueError(f"unknown sandbox configuration {configuration!r}; known: {', '.join(CONFIGURATIONS)}")
+
 
 @dataclass
 class Model:
@@ -375,7 +394,12 @@ class Model:
 
     @classmethod
     def ut11(cls, published: set[str] | None = None) -> Model:
-        objects = {d.name: d for d in UT11_SETS}
+        return cls.for_configuration("ut11", published)
+
+    @classmethod
+    def for_configuration(cls, configuration: str, published: set[str] | None = None) -> Model:
+        """The objects of one configuration (``ut11``, ``bp30``, ``unf``), each with its own names."""
+        objects = {d.name: d for d in configuration_sets(configuration)}
         if published is None:
             names = set(objects)
         else:
@@ -384,6 +408,17 @@ class Model:
                 raise ValueError(f"not in the sandbox model: {sorted(unknown)}")
             names = set(published)
         return cls(objects, names)
+
+    def drop_attribute(self, entity_set: str, attribute: str) -> None:
+        """Make the base look like a release without this attribute (or tabular part): it vanishes from
+        `$metadata`, from answers and from `$select`/`$filter` (400 «Сегмент пути … не найден!»), and writes
+        ignore it, as 1C ignores unknown names. Stored values stay, as they would in the database."""
+        defn = self.objects[entity_set]
+        props = tuple(p for p in defn.props if p.name != attribute and p.name != f"{attribute}_Type")
+        tabular = tuple(t for t in defn.tabular if t.name != attribute)
+        if len(props) == len(defn.props) and len(tabular) == len(defn.tabular):
+            raise ValueError(f"{entity_set} has no attribute {attribute}")
+        self.objects[entity_set] = replace(defn, props=props, tabular=tabular)
 
     def is_published(self, name: str) -> bool:
         return name in self.published

@@ -434,14 +434,30 @@ def seed_rows() -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _counterparty_row(party: Party) -> dict[str, Any]:
-    legal = party.kind in ("ЮрЛицо", "ЮрЛицоНеРезидент")
-    contact = [
+# where the goods actually go: an actual address that differs from the legal one (crm.address TYPE_ID 1 vs 6)
+ACTUAL_ADDRESSES = {
+    "sibmontazh": Address("630108", "Новосибирская обл", "г. Новосибирск", "ул. Станционная", "д. 38"),
+    "volga-energomash": Address("443022", "Самарская обл", "г. Самара", "Заводское ш.", "д. 18"),
+    "kazanneftemash": Address("420054", "Респ Татарстан", "г. Казань", "ул. Техническая", "д. 11"),
+}
+
+
+def counterparty_contact_rows(party: Party) -> list[dict[str, Any]]:
+    """КонтактнаяИнформация of a counterparty: phone, e-mail, legal address and, for some, an actual one."""
+    country = "КАЗАХСТАН" if party.kind == "ЮрЛицоНеРезидент" else "РОССИЯ"
+    rows = [
         _phone_row(1, "ТелефонКонтрагента", party.phone),
         _email_row(2, "EmailКонтрагента", party.email),
-        _address_row(3, "ЮрАдресКонтрагента", party.address,
-                     "КАЗАХСТАН" if party.kind == "ЮрЛицоНеРезидент" else "РОССИЯ"),
+        _address_row(3, "ЮрАдресКонтрагента", party.address, country),
     ]
+    if party.key in ACTUAL_ADDRESSES:
+        rows.append(_address_row(4, "ФактАдресКонтрагента", ACTUAL_ADDRESSES[party.key], country))
+    return rows
+
+
+def _counterparty_row(party: Party) -> dict[str, Any]:
+    legal = party.kind in ("ЮрЛицо", "ЮрЛицоНеРезидент")
+    contact = counterparty_contact_rows(party)
     row: dict[str, Any] = {
         "Ref_Key": party.ref, "Description": party.description, "DeletionMark": party.deleted,
         "НаименованиеПолное": party.full_name, "ОбособленноеПодразделение": party.head is not None,

@@ -1,4 +1,4 @@
-"""Sandbox 1C:Enterprise OData server (profile "Управление торговлей 11") for tests, demos and benchmarks.
+"""Sandbox 1C:Enterprise OData server (УТ 11, БП 3.0 or УНФ names) for tests, demos and benchmarks.
 
     sandbox = OneCSandbox()            # seeded, every object published, user "Интеграция" / "демо-пароль"
     sandbox.start()
@@ -25,8 +25,9 @@ from urllib.parse import quote
 
 from core.sandbox.onec import representation as rep
 from core.sandbox.onec.codec import ODataFault
-from core.sandbox.onec.entity_model import Model
-from core.sandbox.onec.seed import seed_rows, seed_version
+from core.sandbox.onec.entity_model import CONFIGURATIONS, Model
+from core.sandbox.onec.seed import seed_version
+from core.sandbox.onec.seed_configurations import seed_rows_for
 from core.sandbox.onec.service import ODataService, Response, html
 from core.sandbox.onec.store import Store
 
@@ -40,20 +41,31 @@ FAULTS = {
 }
 
 
+def configuration_for_path(base_path: str) -> str:
+    """`/bp30` → bp30, `/demo/unf` → unf: the last path segment that names a configuration; УТ 11 otherwise."""
+    for segment in reversed([p for p in base_path.lower().split("/") if p]):
+        if segment in CONFIGURATIONS:
+            return segment
+    return "ut11"
+
+
 class OneCSandbox:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, base_path: str = "/ut11",
                  users: dict[str, str] | None = None, published: set[str] | None = None, seed: bool = True,
                  latency: float = 0.0, forbidden: set[str] | None = None,
-                 max_query_string: int | None = 2048) -> None:
+                 max_query_string: int | None = 2048, configuration: str | None = None) -> None:
         """``forbidden``: objects the users have no rights to (401 code 20, or empty with allowedOnly=true).
-        ``max_query_string``: IIS request filtering limit (404.15 page above it); None = no limit."""
+        ``max_query_string``: IIS request filtering limit (404.15 page above it); None = no limit.
+        ``configuration``: ``ut11``, ``bp30`` or ``unf`` — the names the base publishes; by default taken from
+        the base path (``/bp30`` → БП 3.0, ``/unf`` → УНФ, anything else → УТ 11)."""
         if host not in ("127.0.0.1", "localhost"):
             raise ValueError("the sandbox listens on the loopback interface only")
         self.host = host
         self.port = port
         self.base_path = "/" + base_path.strip("/")
         self.latency = latency
-        self.model = Model.ut11(published)
+        self.configuration = configuration or configuration_for_path(self.base_path)
+        self.model = Model.for_configuration(self.configuration, published)
         self.store = Store(self.model.objects)
         self.service = ODataService(self.model, self.store, base_path=self.base_path,
                                     users=dict(DEFAULT_USERS if users is None else users),
@@ -151,6 +163,11 @@ class OneCSandbox:
         row = self.store.get(entity_set, ref)
         return None if row is None else self._json(entity_set, row)
 
+    def drop_attribute(self, entity_set: str, attribute: str) -> None:
+        """Serve the base as a release without this attribute (see :meth:`Model.drop_attribute`)."""
+        self._check_set(entity_set)
+        self.model.drop_attribute(entity_set, attribute)
+
     def set_published(self, names: set[str]) -> None:
         """Change the OData composition (what УстановитьСоставСтандартногоИнтерфейсаOData does)."""
         unknown = set(names) - set(self.model.objects)
@@ -188,7 +205,7 @@ class OneCSandbox:
         return copy.deepcopy(writer.entity(row))
 
     def _load_seed(self) -> None:
-        for entity_set, rows in seed_rows().items():
+        for entity_set, rows in seed_rows_for(self.configuration).items():
             for row in rows:
                 self.store.create(entity_set, row, trusted=True, version=seed_version(row["Ref_Key"]))
 
