@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from .addresses import OWNER_COMPANY, OWNER_CONTACT, OWNER_REQUISITE, AddressBook
+from .contact_links import ContactCompanyLinks
 from .crm_item import CompanyItems
 from .entities import LegacyEntity
 from .errors import PortalError, insufficient_scope, method_not_found, not_found_legacy
@@ -87,6 +89,8 @@ class Portal:
         )
         self.timeline_comments = LegacyEntity("timeline_comment", TIMELINE_COMMENT_FIELDS, "", page_rounding=False)
         self.items = CompanyItems(self.companies)
+        self.addresses = AddressBook(self._address_anchor)
+        self.contact_links = ContactCompanyLinks(self.contacts, self.companies)
         stores = (self.companies, self.contacts, self.requisites, self.bankdetails, self.timeline_comments)
         self.kinds: dict[str, LegacyEntity] = {e.kind: e for e in stores}
         self.methods = self._method_table()
@@ -96,6 +100,8 @@ class Portal:
         with self.lock:
             if kind == "preset":
                 return copy.deepcopy(list(RUSSIAN_PRESETS))
+            if kind == "address":
+                return self.addresses.rows()
             if kind not in self.kinds:
                 # kinds the sandbox does not model yet (deal, product…) are simply empty
                 return []
@@ -198,13 +204,16 @@ class Portal:
         }
         families = {
             "crm.company": (self.companies, ("add", "update", "get", "list", "delete", "fields")),
-            "crm.contact": (self.contacts, ("add", "update", "get", "list", "fields")),
+            "crm.contact": (self.contacts, ("add", "update", "get", "list", "delete", "fields")),
             "crm.requisite": (self.requisites, ("add", "update", "get", "list", "delete", "fields")),
             "crm.requisite.bankdetail": (self.bankdetails, ("add", "update", "get", "list", "delete", "fields")),
         }
         for prefix, (entity, operations) in families.items():
             for operation in operations:
                 table[f"{prefix}.{operation}"] = MethodSpec("crm", self._legacy_handler(entity, operation))
+        # method families kept in their own modules (addresses.py, contact_links.py): handlers return Outcome args
+        for name, handler in {**self.addresses.methods(), **self.contact_links.methods()}.items():
+            table[name] = MethodSpec("crm", lambda p, h=handler: Outcome(*h(p)))
         return table
 
     def _write_ctx(self) -> dict[str, Any]:
@@ -231,8 +240,22 @@ class Portal:
 
         return handler
 
+    def _address_anchor(self, entity_type_id: int, entity_id: int) -> tuple[int, int] | None:
+        """Owner of an address → its anchor (the company/contact a requisite belongs to), None if missing."""
+        if entity_type_id == OWNER_REQUISITE:
+            requisite = self.requisites.records.get(entity_id)
+            return None if requisite is None else (int(requisite["ENTITY_TYPE_ID"]), int(requisite["ENTITY_ID"]))
+        owner = {OWNER_CONTACT: self.contacts, OWNER_COMPANY: self.companies}.get(entity_type_id)
+        return (entity_type_id, entity_id) if owner is not None and entity_id in owner.records else None
+
     def _cascade_delete(self, kind: str, entity_id: int) -> None:
-        # deleting a company/contact removes its requisites, deleting a requisite its bank details
+        # deleting a company/contact removes its requisites, deleting a requisite its bank details and addresses
+        if kind == "contact":
+            self.contact_links.forget_contact(entity_id)
+            self.addresses.drop_owner(OWNER_CONTACT, entity_id)
+        if kind == "company":
+            self.contact_links.forget_company(entity_id)
+            self.addresses.drop_owner(OWNER_COMPANY, entity_id)
         owner_type = {"company": "4", "contact": "3"}.get(kind)
         if owner_type:
             for rq_id, rq in list(self.requisites.records.items()):
@@ -240,6 +263,7 @@ class Portal:
                     del self.requisites.records[rq_id]
                     self._cascade_delete("requisite", rq_id)
         if kind == "requisite":
+            self.addresses.drop_owner(OWNER_REQUISITE, entity_id)
             for bd_id, bd in list(self.bankdetails.records.items()):
                 if bd["ENTITY_ID"] == str(entity_id):
                     del self.bankdetails.records[bd_id]
