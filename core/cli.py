@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        f"{ENV_WEBHOOK}; если их нет и есть терминал — спрашиваются.")
     setup.add_argument("--onec-url", required=True, help="адрес публикации 1С (…/odata/standard.odata/)")
     setup.add_argument("--onec-user", required=True, help="пользователь 1С")
-    setup.add_argument("--onec-profile", default="ut11", choices=KNOWN_ONEC_PROFILES, help="конфигурация 1С")
+    setup.add_argument("--onec-profile", default="auto", choices=("auto", *KNOWN_ONEC_PROFILES),
+                       help="конфигурация 1С: ut11 (УТ 11 / КА 2 / ERP), bp30 (Бухгалтерия 3.0), unf (УНФ); "
+                            "auto — определить по $metadata базы (по умолчанию)")
     setup.add_argument("--bitrix24-url", required=True, help="адрес портала, например https://company.bitrix24.ru")
     setup.add_argument("--bitrix24-ca-file", help="сертификат частного центра сертификации коробочного портала "
                                                   "(TLS проверяется всегда)")
@@ -127,18 +129,24 @@ def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
     if not _same_portal(webhook, args.bitrix24_url):
         raise ConfigError(f"Вебхук {mask_url(webhook)} не относится к порталу {args.bitrix24_url}.",
                           "Проверьте --bitrix24-url и переменную SYNCBRIDGE_BITRIX24_WEBHOOK.")
-    profile = Profile(onec_url=onec_url, onec_user=args.onec_user, onec_profile=args.onec_profile,
+    if args.no_check and args.onec_profile == "auto":
+        raise ConfigError("Без проверки подключения конфигурацию 1С не определить.",
+                          "Укажите её явно: --onec-profile ut11, bp30 или unf.")
+    chosen = "ut11" if args.onec_profile == "auto" else args.onec_profile  # validated now, replaced by detection
+    profile = Profile(onec_url=onec_url, onec_user=args.onec_user, onec_profile=chosen,
                       bitrix24_url=args.bitrix24_url.rstrip("/"), bitrix24_ca_file=args.bitrix24_ca_file,
                       schedule_minutes=args.schedule_minutes)
     profile.validate()
     if not args.no_check:
-        reports = [("1С", check_onec(onec_url, args.onec_user, password, args.onec_profile)),
-                   ("Битрикс24", check_bitrix24(webhook, args.bitrix24_ca_file))]
+        onec_report = check_onec(onec_url, args.onec_user, password, args.onec_profile,
+                                 cache_dir=paths.data_dir / "onec")
+        reports = [("1С", onec_report), ("Битрикс24", check_bitrix24(webhook, args.bitrix24_ca_file))]
         for name, report in reports:
             print(f"{name}:\n{_indent(report.text())}")
         if not all(r.ok for _, r in reports):
             print("Настройки не сохранены: исправьте ошибки выше или добавьте --no-check.", file=sys.stderr)
             return EXIT_CONFIG
+        profile.onec_profile = onec_report.profile or chosen
     apply_setup(paths, profile, password, webhook)
     from core.secrets import CredentialStore
 
@@ -175,7 +183,7 @@ def cmd_check(paths: AppPaths) -> int:
     profile = _load_profile(paths)
     store = CredentialStore(paths)
     onec = check_onec(profile.onec_url, profile.onec_user, store.require(SECRET_ONEC_PASSWORD, "пароль 1С"),
-                      profile.onec_profile)
+                      profile.onec_profile, cache_dir=paths.data_dir / "onec")
     b24 = check_bitrix24(store.require(SECRET_B24_WEBHOOK, "вебхук Битрикс24"), profile.bitrix24_ca_file)
     print(f"1С ({mask_url(profile.onec_url)}):\n{_indent(onec.text())}")
     print(f"Битрикс24 ({profile.bitrix24_url}):\n{_indent(b24.text())}")

@@ -72,10 +72,10 @@ CHECKS: dict[str, str] = {
     "onec_profile_mismatch": "По $metadata база похожа на {detected_title} (профиль {detected}), а в настройках "
                              "выбран профиль {profile}: проверьте выбор конфигурации",
     "onec_profile_unknown": "По $metadata не удалось однозначно определить конфигурацию 1С: выберите её вручную",
-    "onec_metadata_read": "Описание публикации ($metadata) прочитано: {size} КБ, {sets} объектов",
+    "onec_metadata_read": "Описание публикации ($metadata) прочитано: {size} КБ, опубликованных объектов: {sets}",
     "onec_metadata_failed": "Не удалось прочитать $metadata: {error}",
     "onec_entity_ok": "Раздел «{entity_title}»: все нужные объекты и реквизиты опубликованы",
-    "onec_entity_unavailable": "Раздел «{entity_title}»: нет в этой конфигурации ({reason})",
+    "onec_entity_unavailable": "Раздел «{entity_title}» не синхронизируется: {reason}",
     "onec_readable": "Объект {name} читается пользователем интеграции",
     "b24_webhook_parsed": "Адрес вебхука распознан: {url}",
     "b24_https_ok": "Портал отвечает по HTTPS, сертификат проверен",

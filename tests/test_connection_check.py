@@ -67,8 +67,37 @@ def test_onec_object_not_published(tmp_path):
     finally:
         server.stop()
     assert not report.ok
-    [bad] = [line for line in report.lines if not line.ok]
+    [bad] = [line for line in report.lines if not line.ok and line.required]
     assert "Catalog_БанковскиеСчетаКонтрагентов не опубликован" in bad.text and "состав" in bad.text
+    assert "Настройка стандартного интерфейса OData" in bad.text
+    # the contact persons are missing too: their own section stops, shown as a warning, not a blocker
+    [warning] = [line for line in report.lines if not line.ok and not line.required]
+    assert "Catalog_КонтактныеЛицаПартнеров" in warning.text and "Контактные лица" in warning.text
+
+
+@pytest.mark.parametrize("base", ["/ut11", "/bp30", "/unf"])
+def test_onec_detects_the_configuration_and_reports_the_profile(base):
+    with OneCSandbox(users={USER: PASSWORD}, base_path=base) as server:
+        report = check_onec(server.url, USER, PASSWORD, "auto")
+        assert report.ok, report.text()
+        assert report.profile == report.detected == base.strip("/")
+        assert f"(профиль {report.profile})" in report.text()
+        # an explicit choice that disagrees with $metadata is the admin's override: kept, with a warning
+        other = "ut11" if base != "/ut11" else "bp30"
+        forced = check_onec(server.url, USER, PASSWORD, other)
+        assert forced.profile == other and forced.detected == base.strip("/")
+        assert any(not line.ok and not line.required and "похожа" in line.text for line in forced.lines)
+
+
+def test_onec_rights_and_missing_attributes(tmp_path):
+    with OneCSandbox(users={USER: PASSWORD}, base_path="/bp30", forbidden={"Catalog_КонтактныеЛица"}) as server:
+        server.drop_attribute("Catalog_Контрагенты", "КПП")
+        report = check_onec(server.url, USER, PASSWORD, "auto", cache_dir=tmp_path)
+    assert report.ok, report.text()  # counterparties go on without КПП; contacts alone stop
+    warnings = [line.text for line in report.lines if not line.ok]
+    assert any("Catalog_Контрагенты" in w and "КПП" in w for w in warnings)
+    assert any("нет права читать Catalog_КонтактныеЛица" in w for w in warnings)
+    assert list(tmp_path.glob("metadata-*.xml"))  # kept in the data folder with its date
 
 
 def test_bitrix24_all_good(b24):
