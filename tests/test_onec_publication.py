@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError, NotPublished
+from core.mapping.schema import select_of
 from core.mapping.table import load_all, load_mapping
 from core.onec.client import OneCClient
 from core.onec.publication import (
@@ -49,7 +50,7 @@ def test_real_ut11_fragment_is_detected_as_ut11():
     assert detect_configuration(publication, TABLES).profile == "ut11"
     # the real base publishes an extension attribute; the profile never asks for it, so it is never selected
     assert publication.has_attribute("Catalog_Контрагенты", "пр_НаименованиеДляПечати")
-    select, warnings = publication.select_for("Catalog_Контрагенты", TABLES["ut11"]["counterparty"]["onec"]["select"],
+    select, warnings = publication.select_for("Catalog_Контрагенты", select_of(TABLES["ut11"]["counterparty"]["onec"]),
                                               entity="counterparty")
     assert "пр_НаименованиеДляПечати" not in select and warnings == []
 
