@@ -21,6 +21,19 @@ class BankAccount:
     bank_city: str = ""
 
 
+@dataclass(frozen=True)
+class PostalAddress:
+    """A legal or actual address from КонтактнаяИнформация, split as far as 1C gives its parts."""
+
+    kind: str  # "legal" | "actual"
+    text: str  # the presentation as 1C shows it
+    street: str = ""  # street, house, building, office — what is left after postcode/country/region/city
+    city: str = ""
+    postal_code: str = ""
+    region: str = ""
+    country: str = ""
+
+
 @dataclass
 class Counterparty:
     ref: str  # 1C Ref_Key
@@ -40,3 +53,5 @@ class Counterparty:
     # fields the profile's table maps beyond the ones above: adding a mapped field is data, not code
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what mapping had to leave out or shorten, for the journal
+    addresses: list[PostalAddress] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # found while reading (e.g. no legal form): not sendable

@@ -89,3 +89,9 @@ def missing_preset(kind: str, labels: list[str]) -> ConfigError:
     return ConfigError(
         f"В портале нет шаблона реквизитов для вида «{kind}» (ожидался один из: {', '.join(labels)}).",
         "Создайте шаблон в CRM → Настройки → Реквизиты или укажите его в таблице соответствий.")
+
+
+def addresses_of_requisite(requisite_id: str) -> tuple[str, dict[str, Any]]:
+    """crm.address rows of one requisite (ENTITY_TYPE_ID 8). ``start=-1``: the list's ``total`` is wrong anyway."""
+    return ("crm.address.list", {"filter": {"ENTITY_TYPE_ID": 8, "ENTITY_ID": requisite_id},
+                                 "select": ["TYPE_ID"], "start": -1})

@@ -10,8 +10,11 @@ from typing import Any
 
 from core.canonical import BankAccount, Counterparty
 from core.errors import BadRecord
+from core.mapping.addresses import address_fields, pick_addresses
 from core.onec.payload import ref_or_none
 from core.ru_requisites import bank_account_is_valid, inn_is_valid, kpp_is_valid
+
+EMPTY_DATE = "0001-01-01T00:00:00"
 
 
 def _text(value: Any) -> str:
@@ -52,11 +55,14 @@ KNOWN_FIELDS = {"name", "full_name", "inn", "kpp", "ogrn", "legal_form", "head_r
 
 
 def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], banks: dict[str, dict[str, Any]],
-                           table: dict[str, Any]) -> Counterparty:
+                           table: dict[str, Any], kinds: dict[str, str] | None = None) -> Counterparty:
+    """``kinds``: Вид_Key → predefined name of the kind of contact information (legal vs actual address); None when
+    the kinds catalog is not read (the first address is then the legal one)."""
     spec = table["counterparty"]["onec"]
     f = spec["fields"]
     ci = spec["contact_info"]
     phones, emails, address = [], [], ""
+    address_rows: list[tuple[dict[str, Any], str | None]] = []
     for line in _table_rows(row, f["contact_info"]):
         kind = line.get(ci["type_field"])
         if kind == ci["phone_type"]:
@@ -67,15 +73,30 @@ def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], 
             value = _contact_value(line, "email", ci)
             if value and value.lower() not in (e.lower() for e in emails):
                 emails.append(value)
-        elif kind == ci["address_type"] and not address:
-            address = _text(line.get(ci["presentation"]))
+        elif kind == ci["address_type"]:
+            address = address or _text(line.get(ci["presentation"]))
+            address_rows.append((line, None if kinds is None else kinds.get(_text(line.get("Вид_Key")))))
+    addresses = pick_addresses(address_rows, ci)
+    legal = next((a.text for a in addresses if a.kind == "legal"), "")
+    problems = []
     legal_form = _text(row.get(f["legal_form"]))
-    kind = spec["legal_forms"].get(legal_form, "company")
+    kind = spec["legal_forms"].get(legal_form)
+    if kind is None:
+        # БП 3.0 has no default: a card whose «Юр./физ. лицо» is empty cannot say which requisite preset it needs
+        problems.append(f"в 1С не заполнено поле «Юр./физ. лицо» ({f['legal_form']})" if not legal_form else
+                        f"неизвестное значение «{legal_form[:40]}» в поле {f['legal_form']}")
+        problems[-1] += (" — откройте карточку контрагента в 1С и выберите вид: "
+                         + ", ".join(k for k in spec["legal_forms"] if k))
+        kind = "company"
+    ogrn = _text(row.get(f["ogrn"]))
+    if kind == "person" and spec.get("sole_proprietor_by_ogrnip") and len(re.sub(r"\D", "", ogrn)) == 15:
+        kind = "sole_proprietor"  # БП 3.0: an ИП is a «ФизическоеЛицо» with an ОГРНИП
     return Counterparty(
         ref=row["Ref_Key"], version=_text(row.get("DataVersion")), deleted=bool(row.get("DeletionMark")),
         name=_text(row.get(f["name"])), full_name=_text(row.get(f["full_name"])) or _text(row.get(f["name"])),
-        kind=kind, inn=_text(row.get(f["inn"])), kpp=_text(row.get(f["kpp"])), ogrn=_text(row.get(f["ogrn"])),
-        head_ref=ref_or_none(row.get(f["head_ref"])), phones=phones, emails=emails, legal_address=address,
+        kind=kind, inn=_text(row.get(f["inn"])), kpp=_text(row.get(f["kpp"])), ogrn=ogrn,
+        head_ref=ref_or_none(row.get(f["head_ref"])) if "head_ref" in f else None, phones=phones, emails=emails,
+        legal_address=legal or address, addresses=addresses, problems=problems,
         bank_accounts=[_bank_account(a, banks, table) for a in accounts],
         extra={key: _text(row.get(attribute)) for key, attribute in f.items() if key not in KNOWN_FIELDS},
     )
@@ -98,13 +119,17 @@ def _bank_account(row: dict[str, Any], banks: dict[str, dict[str, Any]], table: 
 
 
 def account_is_active(row: dict[str, Any], table: dict[str, Any]) -> bool:
-    closed_field = table["counterparty"]["bank_accounts"]["fields"].get("closed")
+    """Not marked for deletion and not closed: a «Закрыт» flag (УТ 11) or a filled «ДатаЗакрытия» (БП 3.0, УНФ)."""
+    fields = table["counterparty"]["bank_accounts"]["fields"]
+    closed_field, closed_date = fields.get("closed"), fields.get("closed_date")
+    if closed_date and _text(row.get(closed_date)) not in ("", EMPTY_DATE):
+        return False
     return not row.get("DeletionMark") and not (closed_field and row.get(closed_field) is True)
 
 
 def validation_problems(cp: Counterparty) -> list[str]:
     """What makes a record unfit to send. Each item is a Russian phrase for the journal."""
-    problems = []
+    problems = list(cp.problems)
     if not cp.name:
         problems.append("не заполнено наименование")
     if cp.inn and not inn_is_valid(cp.inn):
@@ -126,11 +151,14 @@ class B24Payload:
     preset_kind: str
     requisite: dict[str, Any]
     bankdetails: dict[str, dict[str, Any]] = field(default_factory=dict)  # 1C bank account ref -> fields
+    addresses: dict[str, dict[str, Any]] = field(default_factory=dict)  # crm.address TYPE_ID -> fields
 
     def digest(self) -> str:
         """Stable hash of everything we would write: equal digests mean there is nothing to send."""
-        blob = json.dumps([self.company, self.multifields, self.preset_kind, self.requisite, self.bankdetails],
-                          ensure_ascii=False, sort_keys=True)
+        parts: list[Any] = [self.company, self.multifields, self.preset_kind, self.requisite, self.bankdetails]
+        if self.addresses:  # absent from older payloads: their digests stay what they were
+            parts.append(self.addresses)
+        blob = json.dumps(parts, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -151,8 +179,10 @@ def counterparty_to_b24(cp: Counterparty, table: dict[str, Any]) -> B24Payload:
         fields = {b24: account_values[src] for b24, src in spec["bankdetail"].items()}
         fields["NAME"] = f"{account.bank_name or 'Счёт'} {account.number[-4:]}".strip()
         bankdetails[account.ref] = fields
+    types = spec.get("address_types") or {}
+    addresses = {str(types[a.kind]): address_fields(a) for a in cp.addresses if a.kind in types}
     return B24Payload(company=company, multifields=multifields, preset_kind=cp.kind, requisite=requisite,
-                      bankdetails=bankdetails)
+                      bankdetails=bankdetails, addresses=addresses)
 
 
 _DIGITS = re.compile(r"\D+")
@@ -181,16 +211,19 @@ def changed_fields(old: B24Payload | None, new: B24Payload) -> list[str]:
         result.append("банковские счета")
     if old.preset_kind != new.preset_kind:
         result.append("вид контрагента")
+    if old.addresses != new.addresses:
+        result.append("адреса")
     return result
 
 
 def payload_to_json(payload: B24Payload) -> dict[str, Any]:
     return {"company": payload.company, "multifields": payload.multifields, "preset_kind": payload.preset_kind,
-            "requisite": payload.requisite, "bankdetails": payload.bankdetails}
+            "requisite": payload.requisite, "bankdetails": payload.bankdetails, "addresses": payload.addresses}
 
 
 def payload_from_json(data: dict[str, Any] | None) -> B24Payload | None:
     if not data:
         return None
     return B24Payload(company=data["company"], multifields=data["multifields"], preset_kind=data["preset_kind"],
-                      requisite=data["requisite"], bankdetails=data.get("bankdetails", {}))
+                      requisite=data["requisite"], bankdetails=data.get("bankdetails", {}),
+                      addresses=data.get("addresses", {}))

@@ -54,6 +54,8 @@ SECTIONS: dict[str, Any] = {
             "requisite_name": {"company": str, "sole_proprietor": str, "person": str},
             "presets": {"company": [str], "sole_proprietor": [str], "person": [str]},
             "bankdetail": {"*": str},
+            # crm.address TYPE_ID per canonical address kind (crm.enum.addresstype: 6 юридический, 1 фактический)
+            "address_types?": {"legal?": int, "actual?": int},
         },
     },
 }

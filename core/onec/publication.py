@@ -264,6 +264,17 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+MAX_AGE_HOURS = 24.0
+
+
+def _age_hours(read_at: str) -> float:
+    try:
+        then = datetime.fromisoformat(read_at)
+    except ValueError:
+        return float("inf")
+    return (datetime.now().astimezone() - then).total_seconds() / 3600
+
+
 def _digest(names: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
 
@@ -314,3 +325,100 @@ class PublicationCache:
         else:
             info = self.refresh(source)
         return Publication.from_file(self.xml_path, names, read_at=str(info.get("read_at", "")))
+
+
+# --- what the pipelines read through -------------------------------------------------------------------------
+
+
+class PublishedClient:
+    """A 1C client whose ``$select`` lists keep only what the publication has: pipelines ask for what their mapping
+    derives, the base answers what it publishes, and a missing optional attribute never turns into a 400.
+
+    Everything else is the wrapped client's (reads, writes, errors); a set the publication does not describe
+    (an object read outside the profile's table) passes through unchanged.
+    """
+
+    def __init__(self, client: Any, publication: Publication) -> None:
+        self._client = client
+        self.publication = publication
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def _select(self, entity_set: str, select: list[str] | None) -> list[str] | None:
+        if select is None or entity_set not in self.publication.sets:
+            return select
+        return [a for a in select if self.publication.has_attribute(entity_set, a)]
+
+    def list(self, entity_set: str, *, select: list[str] | None = None, **kw: Any) -> Any:
+        return self._client.list(entity_set, select=self._select(entity_set, select), **kw)
+
+    def iter_all(self, entity_set: str, *, select: list[str] | None = None, **kw: Any) -> Any:
+        return self._client.iter_all(entity_set, select=self._select(entity_set, select), **kw)
+
+    def get(self, entity_set: str, ref: str, *, select: list[str] | None = None) -> Any:
+        return self._client.get(entity_set, ref, select=self._select(entity_set, select))
+
+    def get_many(self, entity_set: str, refs: list[str], *, select: list[str] | None = None, **kw: Any) -> Any:
+        return self._client.get_many(entity_set, refs, select=self._select(entity_set, select), **kw)
+
+
+def needed_sets(table: dict[str, Any]) -> set[str]:
+    return {need.entity_set for entity in profile_entities(table) for need in object_needs(table, entity)}
+
+
+class PublicationSource:
+    """The publication of one run. Steady state costs no request: the cached `$metadata` is trusted until it
+    disagrees with what the entities need (an object or attribute missing) or 1C rejects a `$select`; only then
+    is it re-read (once per run), so an administrator's fix is seen on the next run without any action."""
+
+    def __init__(self, cache: PublicationCache, client: Any, names: set[str]) -> None:
+        self.cache = cache
+        self.client = client
+        self.names = names
+        self.publication: Publication | None = None
+        self.refreshed = False
+
+    def load(self, *, refresh: bool = False) -> Publication:
+        info = None if refresh else self.cache.info()
+        if info is not None and _age_hours(str(info.get("read_at", ""))) > MAX_AGE_HOURS:
+            info = None  # a release may have brought back an attribute we warned about: re-read daily
+        if info is None:
+            info = self.cache.refresh(self.client)
+            self.refreshed = True
+        self.publication = Publication.from_file(self.cache.xml_path, self.names, read_at=str(info.get("read_at", "")))
+        return self.publication
+
+    def refresh_once(self) -> bool:
+        """Re-read `$metadata` unless this run already did; True when it was re-read."""
+        if self.refreshed:
+            return False
+        self.load(refresh=True)
+        return True
+
+    @staticmethod
+    def rejected_select(exc: Exception) -> bool:
+        """1C's answer to an attribute it does not know in `$select`/`$filter`: 400, code 6 (notes §1.5)."""
+        return getattr(exc, "status", None) == 400 and str(getattr(exc, "code", "")) == "6"
+
+    def reader_for(self, ctx: Any, table: dict[str, Any], entity: str, direction: str, *,
+                   journal: bool = True) -> PublishedClient:
+        """Judge the entity against the publication: warnings go to the journal (the sync goes on without those
+        attributes); a missing object or required attribute raises the ConfigError/NotPublished that stops this
+        entity alone, naming the set, the attribute and the fix."""
+        publication = self.publication or self.load()
+        plan = publication.plan(table, entity)
+        if plan.blocked and self.refresh_once():  # the cached copy may be older than the administrator's fix
+            publication = self.publication or publication
+            plan = publication.plan(table, entity)
+        if journal:
+            for issue in plan.warnings:
+                ctx.journal(entity=entity, action="skip", reason_code=issue.code, params=issue.params,
+                            direction=direction)
+        blocking = [issue for issue in plan.issues if issue.blocking]
+        if blocking:
+            first = blocking[0]
+            text = "; ".join(issue.text().split(". ", 1)[0] for issue in blocking)
+            error_type = NotPublished if first.code == "publication_object_missing" else ConfigError
+            raise error_type(text + ".", PUBLISH_HINT)
+        return PublishedClient(self.client, publication)

@@ -13,6 +13,8 @@ from typing import Any
 from core.mapping.counterparty import same_multifield_value
 from core.sync.pipeline import Commands, Item
 
+REQUISITE_OWNER = 8  # crm.address ENTITY_TYPE_ID of a requisite
+
 
 def _ids(item: Item) -> tuple[str | None, str | None, dict[str, str]]:
     return item.target_id, item.meta.get("requisite_id"), dict(item.meta.get("bankdetails") or {})
@@ -70,6 +72,27 @@ def build_commands(k: int, item: Item, spec: dict[str, Any], originator: str,
     for j, acc_ref in enumerate(sorted(set(bankdetail_ids) - set(p.bankdetails))):
         # only bank details we created ourselves (XML_ID = 1C ref) are removed when 1C drops the account
         cmds[f"e{k}_{j}"] = ("crm.requisite.bankdetail.delete", {"id": bankdetail_ids[acc_ref]})
+    cmds.update(address_commands(k, item, requisite_ref))
+    return cmds
+
+
+def address_commands(k: int, item: Item, requisite_ref: str) -> Commands:
+    """crm.address on the requisite. An address has no id: (TYPE_ID, requisite) is its identity, ``meta['addresses']``
+    the types the portal has there (what we wrote, or what the lookup found on a requisite we linked to). An update
+    replaces the whole address, so every field is always sent; an address 1C dropped is deleted only if we wrote it."""
+    p, old = item.payload, item.old_payload
+    present = set(item.meta.get("addresses") or [])
+    ours = set(old.addresses) if old is not None else set()
+    cmds: Commands = {}
+    for type_id, fields in sorted(p.addresses.items()):
+        key = {"TYPE_ID": int(type_id), "ENTITY_TYPE_ID": REQUISITE_OWNER, "ENTITY_ID": requisite_ref}
+        if type_id not in present:
+            cmds[f"a{k}_{type_id}"] = ("crm.address.add", {"fields": {**key, **fields}})
+        elif old is None or old.addresses.get(type_id) != fields:
+            cmds[f"a{k}_{type_id}"] = ("crm.address.update", {"fields": {**key, **fields}})
+    for type_id in sorted((present & ours) - set(p.addresses)):
+        cmds[f"a{k}_{type_id}"] = ("crm.address.delete", {"fields": {
+            "TYPE_ID": int(type_id), "ENTITY_TYPE_ID": REQUISITE_OWNER, "ENTITY_ID": requisite_ref}})
     return cmds
 
 
@@ -111,7 +134,16 @@ def apply_results(item: Item, cmds: Commands, res: dict[str, Any]) -> None:
             bankdetails[params["fields"]["XML_ID"]] = str(value)
         elif method == "crm.requisite.bankdetail.delete":
             bankdetails = {r: i for r, i in bankdetails.items() if i != params["id"]}
+    addresses = set(item.meta.get("addresses") or [])
+    for key, (method, params) in cmds.items():
+        if method.startswith("crm.address.") and res.get(key) is True:
+            type_id = str(params["fields"]["TYPE_ID"])
+            if method == "crm.address.delete":
+                addresses.discard(type_id)
+            else:
+                addresses.add(type_id)
     item.meta["bankdetails"] = bankdetails
+    item.meta["addresses"] = sorted(addresses)
 
 
 def missing_ids(item: Item, cmds: Commands) -> bool:

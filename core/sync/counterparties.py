@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from core.bitrix24 import crm_company
 from core.bitrix24.portal_index import PortalIndex
+from core.errors import AccessDenied, NotPublished, RemoteError
 from core.mapping import names
 from core.mapping.counterparty import (
     account_is_active,
@@ -91,18 +92,37 @@ class CounterpartyPipeline(Pipeline):
         bank_refs = sorted({a[bank_field] for a in accounts.values()
                             if isinstance(a.get(bank_field), str) and a[bank_field] != ZERO_REF})
         banks = onec.get_many(bank_spec["entity_set"], bank_refs, select=select_of(bank_spec)) if bank_refs else {}
+        kinds = self._contact_kinds()
         raw: dict[str, Any] = {}
         for ref in keys:
             if ref not in full:
                 continue
             active = [accounts[a["Ref_Key"]] for a in self._accounts_by_owner.get(ref, [])
                       if a["Ref_Key"] in accounts and account_is_active(accounts[a["Ref_Key"]], self.table)]
-            raw[ref] = (full[ref], active, banks)
+            raw[ref] = (full[ref], active, banks, kinds)
         return raw
 
+    def _contact_kinds(self) -> dict[str, str] | None:
+        """Kinds of contact information (Вид_Key → predefined name), read once per run; None when the catalog is not
+        in the table or cannot be read (addresses then go by their order)."""
+        if hasattr(self, "_kinds"):
+            return self._kinds
+        spec = self.spec.get("contact_kinds")
+        self._kinds: dict[str, str] | None = None
+        if spec and self.onec is not None:
+            f = spec["fields"]
+            try:
+                rows = self.onec.list(spec["entity_set"], select=select_of(spec))
+            except (NotPublished, AccessDenied, RemoteError) as exc:
+                log.info("contact kinds not read (%s): addresses go by their order", exc.message)
+                return None
+            self._kinds = {str(r["Ref_Key"]): str(r.get(f["predefined"]) or r.get(f["name"]) or "")
+                           for r in rows if isinstance(r, dict) and r.get("Ref_Key")}
+        return self._kinds
+
     def to_record(self, key: str, raw: Any) -> Any:
-        row, accounts, banks = raw
-        return counterparty_from_onec(row, accounts, banks, self.table)
+        row, accounts, banks, kinds = raw
+        return counterparty_from_onec(row, accounts, banks, self.table, kinds)
 
     # ==== mapping ===================================================================================================
     def to_payload(self, record: Any) -> Any:
@@ -127,11 +147,32 @@ class CounterpartyPipeline(Pipeline):
             if PortalIndex.worth_loading(self.b24, len(creates)) else None  # type: ignore[arg-type]
         if index is None:
             self._lookup(items)
-            return
-        self.ctx.progress(STAGES["lookup_portal"], 0, len(items), entity=self.entity)
-        self._index = index
-        self._resolve_from_index(creates, index)
-        self._lookup([item for item in items if item.action == "update"])
+        else:
+            self.ctx.progress(STAGES["lookup_portal"], 0, len(items), entity=self.entity)
+            self._index = index
+            self._resolve_from_index(creates, index)
+            self._lookup([item for item in items if item.action == "update"])
+        self._lookup_addresses(items)
+
+    def _lookup_addresses(self, items: list[Item]) -> None:
+        """Which address types the portal has on the requisite, for records whose addresses are about to be written
+        to a requisite that already exists (crm.address has no id: add vs update depends on what is there)."""
+        wanted = [item for item in items if item.action in ("update", "link") and item.meta.get("requisite_id")
+                  and (item.old_payload is None or item.old_payload.addresses != item.payload.addresses)]
+        for start in range(0, len(wanted), MAX_BATCH):
+            self.ctx.check_cancelled()
+            chunk = wanted[start:start + MAX_BATCH]
+            result = self.b24.batch({f"a{k}": crm_company.addresses_of_requisite(str(item.meta["requisite_id"]))  # type: ignore[union-attr]
+                                     for k, item in enumerate(chunk)})
+            for k, item in enumerate(chunk):
+                rows = result.result.get(f"a{k}")
+                if f"a{k}" in result.errors or not isinstance(rows, list):
+                    error = result.errors.get(f"a{k}")
+                    item.action = "lookup_failed"
+                    item.params = {"error": error.message if error is not None
+                                   else "портал не ответил на чтение адресов реквизита"}
+                    continue
+                item.meta["addresses"] = sorted({str(r.get("TYPE_ID")) for r in rows if isinstance(r, dict)})
 
     def _lookup(self, items: list[Item]) -> None:
         """Read what the portal has for these records, in batches: identity fields, ИНН, current multifields."""

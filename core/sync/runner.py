@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.connections import open_bitrix24, open_onec
-from core.errors import AccessDenied, Cancelled, ConfigError, NotPublished, SyncBridgeError
+from core.errors import AccessDenied, Cancelled, ConfigError, NotPublished, RemoteError, SyncBridgeError
 from core.mapping.table import load_mapping
 from core.messages import STAGES
+from core.onec.publication import PublicationCache, PublicationSource, needed_sets
 from core.paths import AppPaths
 from core.profile import Profile, ProfileStore
 from core.run_lock import RunLock
@@ -107,7 +108,8 @@ class SyncRunner:
             try:
                 onec = open_onec(profile, self.credentials)
                 b24 = open_bitrix24(profile, self.credentials)
-                entity_errors = self._run_pipelines(ctx, profile, table, onec, b24)
+                publication = self._publication(profile, table, onec)
+                entity_errors = self._run_pipelines(ctx, profile, table, onec, b24, publication)
                 status = "partial" if ctx.counts["failed"] or entity_errors else "ok"
                 error = "\n".join(entity_errors) or None
             except Cancelled as exc:
@@ -133,8 +135,21 @@ class SyncRunner:
                           per_entity={entity: dict(c) for entity, c in ctx.per_entity.items()},
                           planned=ctx.planned, finished_at=now_iso(), error=error)
 
+    def _publication(self, profile: Profile, table: dict[str, Any], onec: Any) -> PublicationSource | None:
+        """The base's own $metadata (cached in the data folder, re-read when the composition changed). Without it
+        the run goes on as before — pipelines ask for their derived $select lists unfiltered."""
+        source = PublicationSource(PublicationCache(self.paths.data_dir / "onec", profile.onec_url), onec,
+                                   needed_sets(table))
+        try:
+            source.load()
+        except SyncBridgeError as exc:
+            log.warning("$metadata not read, the publication is not checked this run: %s", exc.message)
+            return None
+        return source
+
     @staticmethod
-    def _run_pipelines(ctx: RunContext, profile: Profile, table: dict[str, Any], onec: Any, b24: Any) -> list[str]:
+    def _run_pipelines(ctx: RunContext, profile: Profile, table: dict[str, Any], onec: Any, b24: Any,
+                       publication: PublicationSource | None = None) -> list[str]:
         """Run the enabled pipelines in dependency order. An entity that cannot run (its 1C object is not
         published, the portal lacks a preset, no rights) is journaled and skipped with those depending on it; the
         others go on. When no entity could run at all, the first such error fails the run as before."""
@@ -151,10 +166,19 @@ class SyncRunner:
                             direction=cls.direction)
                 broken[cls.entity] = broken[blocked[0]]
                 continue
-            env = PipelineEnv(ctx=ctx, table=table, originator=profile.originator_id, onec=onec, b24=b24,
-                              settings=dict(profile.entity_settings.get(cls.entity, {})))
             try:
-                EntitySync(cls(env)).run()
+                reader = publication.reader_for(ctx, table, cls.entity, cls.direction) if publication else onec
+                env = PipelineEnv(ctx=ctx, table=table, originator=profile.originator_id, onec=reader, b24=b24,
+                                  settings=dict(profile.entity_settings.get(cls.entity, {})))
+                try:
+                    EntitySync(cls(env)).run()
+                except RemoteError as exc:
+                    if publication is None or not publication.rejected_select(exc) or not publication.refresh_once():
+                        raise
+                    # 1C refused a $select: the release changed since $metadata was cached — re-read, retry once
+                    reader = publication.reader_for(ctx, table, cls.entity, cls.direction)
+                    env.onec = reader
+                    EntitySync(cls(env)).run()
             except (ConfigError, NotPublished, AccessDenied) as exc:
                 log.error("%s not synced: %s", cls.entity, exc.message)
                 broken[cls.entity] = exc

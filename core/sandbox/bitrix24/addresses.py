@@ -127,8 +127,10 @@ class AddressBook:
 
     def list(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int | None]:
         predicate = compile_filter(params.get("filter", params.get("FILTER")), _TYPES)
-        rows = [r for r in self.records.values() if predicate(r)]
-        rows = sort_records(rows, params.get("order", params.get("ORDER")), _TYPES)
+        rows = [self.records[key] for key in sorted(self.records) if predicate(self.records[key])]
+        order = params.get("order", params.get("ORDER"))
+        if isinstance(order, dict) and any(str(name).upper() in _TYPES for name in order):
+            rows = sort_records(rows, {str(k).upper(): v for k, v in order.items()}, _TYPES)
         select = params.get("select", params.get("SELECT"))
         names = [str(n).upper() for n in select] if isinstance(select, list) and select else list(_BY_NAME)
         if "*" in names:
