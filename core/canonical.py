@@ -55,3 +55,23 @@ class Counterparty:
     notes: list[str] = field(default_factory=list)  # what mapping had to leave out or shorten, for the journal
     addresses: list[PostalAddress] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # found while reading (e.g. no legal form): not sendable
+
+
+@dataclass
+class ContactPerson:
+    """A contact person of one or more counterparties (УТ 11: of their partner; БП 3.0: owned by the counterparty;
+    УНФ: linked through rows of a tabular part)."""
+
+    ref: str  # 1C Ref_Key
+    version: str
+    deleted: bool
+    name: str  # the presentation (Description), used when the parts are empty
+    last_name: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+    position: str = ""
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    counterparty_refs: list[str] = field(default_factory=list)  # 1C counterparties, the main one first
+    company_ids: list[str] = field(default_factory=list)  # their Bitrix24 companies (from the links), same order
+    notes: list[str] = field(default_factory=list)

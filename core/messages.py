@@ -53,6 +53,14 @@ REASONS: dict[str, str] = {
     "publication_access_denied": "У пользователя интеграции нет права читать {entity_set}: раздел "
                                  "«{entity_title}» пропущен, остальные синхронизируются. {hint}",
     "dry_run_link": "Будет связана с «{b24_title}» по ИНН {inn} (пробный запуск, ничего не записано)",
+    "contact_created": "Контакт создан в Битрикс24 и привязан к компании: в 1С есть, в портале не найден по "
+                       "идентификатору 1С",
+    "contact_probable_duplicate": "Возможный дубль: в портале есть контакт «{b24_title}» с тем же телефоном или "
+                                  "e-mail и без идентификатора 1С, похожий на «{onec_title}». Не объединено — "
+                                  "проверьте в списке дублей",
+    "contact_dry_run_link": "Будет связан с контактом «{b24_title}» портала по идентификатору 1С (пробный запуск, "
+                            "ничего не записано)",
+    "contact_marked_deleted": "В 1С помечено на удаление: контакт в Битрикс24 не удаляется, комментарий добавлен",
 }
 
 
@@ -115,6 +123,7 @@ STAGES: dict[str, str] = {
 # what each entity is called in progress lines and per-entity reports (context "progress" in the GUI)
 ENTITY_LABELS: dict[str, str] = {
     "counterparty": "Контрагенты",
+    "contact": "Контактные лица",
 }
 
 

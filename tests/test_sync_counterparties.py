@@ -57,8 +57,10 @@ def world(home: AppPaths, tmp_path) -> Iterator[Slice]:
     b24 = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
     onec.start()
     b24.start()
+    # counterparties alone: contact persons (which follow them) have their own tests (test_sync_contacts.py)
     profile = Profile(onec_url=onec.url, onec_user=USER, bitrix24_url="https://127.0.0.1",
-                      bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50, bitrix24_burst=500)
+                      bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50, bitrix24_burst=500,
+                      entities=["counterparty"])
     apply_setup(home, profile, PASSWORD, b24.webhook_url)
     try:
         yield Slice(home, onec, b24)

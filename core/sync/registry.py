@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ConfigError
+from core.sync.contacts import ContactPipeline
 from core.sync.counterparties import CounterpartyPipeline
 from core.sync.pipeline import Pipeline
 
 PIPELINES: list[type[Pipeline]] = [
     CounterpartyPipeline,
+    ContactPipeline,
 ]
 
 

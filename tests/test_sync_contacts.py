@@ -1,0 +1,165 @@
+"""Contact persons → Bitrix24 contacts bound to their companies, on the pipeline frame, in every configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from core.paths import AppPaths
+from core.profile import Profile
+from core.sandbox.bitrix24.server import Bitrix24Sandbox
+from core.sandbox.onec.seed import CONTACT_PERSONS, PARTIES, TECHPROM_REF, onec_guid
+from core.sandbox.onec.seed_configurations import NO_KIND, ORG_REF
+from core.sandbox.onec.server import OneCSandbox
+from core.setup_service import apply_setup
+from core.state.store import StateStore
+from core.sync.runner import SyncRunner
+
+pytestmark = pytest.mark.integration
+
+USER, PASSWORD = "Интеграция", "пароль-1С"
+PERSONS = {"ut11": "Catalog_КонтактныеЛицаПартнеров", "bp30": "Catalog_КонтактныеЛица", "unf": "Catalog_КонтактныеЛица"}
+VOLGA = next(p for p in PARTIES if p.key == "volga-energomash")
+VOLGA_TLT = next(p for p in PARTIES if p.key == "volga-tlt")
+
+
+class Base:
+    def __init__(self, paths: AppPaths, onec: OneCSandbox, b24: Bitrix24Sandbox, configuration: str) -> None:
+        self.paths, self.onec, self.b24, self.configuration = paths, onec, b24, configuration
+
+    def sync(self):
+        return SyncRunner(self.paths).run_once()
+
+    def store(self) -> StateStore:
+        return StateStore.open(self.paths.state_db)
+
+    def contacts(self) -> dict[str, dict]:
+        return {c["ORIGIN_ID"]: c for c in self.b24.entities("contact") if c.get("ORIGIN_ID")}
+
+    def company_id(self, ref: str) -> str:
+        return next(str(c["ID"]) for c in self.b24.entities("company") if c.get("ORIGIN_ID") == ref)
+
+    def bindings(self, contact_id: str) -> list[tuple[str, str]]:
+        with self.b24.portal.lock:
+            items = self.b24.portal.contact_links.items(int(contact_id))
+        return [(i["COMPANY_ID"], i["IS_PRIMARY"]) for i in items]
+
+
+def make_base(home: AppPaths, tmp_path, configuration: str) -> Iterator[Base]:
+    onec = OneCSandbox(users={USER: PASSWORD}, base_path=f"/{configuration}")
+    b24 = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
+    onec.start()
+    b24.start()
+    profile = Profile(onec_url=onec.url, onec_user=USER, onec_profile=configuration,
+                      bitrix24_url="https://127.0.0.1", bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50,
+                      bitrix24_burst=500)
+    apply_setup(home, profile, PASSWORD, b24.webhook_url)
+    try:
+        yield Base(home, onec, b24, configuration)
+    finally:
+        onec.stop()
+        b24.stop()
+
+
+@pytest.fixture(params=["ut11", "bp30", "unf"])
+def base(request, home: AppPaths, tmp_path) -> Iterator[Base]:
+    yield from make_base(home, tmp_path, request.param)
+
+
+@pytest.fixture
+def bp30(home: AppPaths, tmp_path) -> Iterator[Base]:
+    yield from make_base(home, tmp_path, "bp30")
+
+
+@pytest.fixture
+def ut11(home: AppPaths, tmp_path) -> Iterator[Base]:
+    yield from make_base(home, tmp_path, "ut11")
+
+
+def test_contacts_are_created_bound_to_their_companies(base: Base):
+    report = base.sync()
+    assert report.per_entity["contact"].get("created") == len(CONTACT_PERSONS), report.per_entity
+    contacts = base.contacts()
+    assert {c["ORIGINATOR_ID"] for c in contacts.values()} == {f"1C:{base.configuration}"}
+    smirnova = contacts[onec_guid("contact-person", 1)]
+    assert (smirnova["LAST_NAME"], smirnova["NAME"], smirnova["SECOND_NAME"], smirnova["POST"]) == \
+        ("Смирнова", "Ольга", "Павловна", "Главный инженер")
+    assert [e["VALUE"] for e in smirnova["PHONE"]] == ["+74957481231"]  # НомерТелефона, like companies
+    assert [e["VALUE"] for e in smirnova["EMAIL"]] == ["o.smirnova@techprom.ru"]
+    techprom = base.company_id(TECHPROM_REF)
+    assert smirnova["COMPANY_ID"] == techprom and base.bindings(smirnova["ID"]) == [(techprom, "Y")]
+    # the chief mechanic of Волжская энергомашина: in УТ 11 the partner has a branch too, in УНФ he is linked to it
+    tarasov = contacts[onec_guid("contact-person", 5)]
+    expected = [(base.company_id(VOLGA.ref), "Y")]
+    if base.configuration in ("ut11", "unf"):
+        expected.append((base.company_id(VOLGA_TLT.ref), "N"))
+    assert base.bindings(tarasov["ID"]) == expected
+    # БП 3.0: the organisation's own accountant is not a customer's contact
+    assert onec_guid("contact-person", "org-accountant") not in contacts
+    mark = len(base.b24.request_log())
+    again = base.sync()
+    assert again.per_entity["contact"].get("unchanged") == len(CONTACT_PERSONS)
+    assert not [m for m in base.b24.request_log()[mark:] if m.endswith((".add", ".update", ".delete"))]
+
+
+def test_changed_person_is_updated_not_duplicated(base: Base):
+    base.sync()
+    ref = onec_guid("contact-person", 2)
+    base.onec.modify(base.onec.model.objects[PERSONS[base.configuration]].name, ref,
+                     **{"ДолжностьПоВизитке" if base.configuration == "ut11" else "Должность": "Директор по закупкам"})
+    report = base.sync()
+    assert report.per_entity["contact"].get("updated") == 1
+    contact = base.contacts()[ref]
+    assert contact["POST"] == "Директор по закупкам" and len(contact["PHONE"]) == 1
+    assert len(base.contacts()) == len(CONTACT_PERSONS)
+
+
+def test_same_phone_without_identity_is_a_probable_duplicate_never_merged(ut11: Base):
+    with ut11.b24.portal.lock:
+        manual = ut11.b24.portal.contacts.add({"NAME": "Ольга", "LAST_NAME": "Смирнова",
+                                               "EMAIL": [{"VALUE": "O.Smirnova@techprom.ru", "VALUE_TYPE": "WORK"}]},
+                                              **ut11.b24.portal._write_ctx())
+    report = ut11.sync()
+    assert report.per_entity["contact"]["duplicates"] == 1
+    ours = ut11.contacts()[onec_guid("contact-person", 1)]
+    assert str(ours["ID"]) != str(manual)
+    kept = next(c for c in ut11.b24.entities("contact") if str(c["ID"]) == str(manual))
+    assert not kept.get("ORIGIN_ID") and kept["EMAIL"][0]["VALUE"] == "O.Smirnova@techprom.ru"
+    [dup] = [d for d in ut11.store().open_duplicates() if d.entity == "contact"]
+    assert (dup.b24_id, dup.onec_title) == (str(manual), "Смирнова Ольга Павловна")
+    assert any(e.reason_code == "contact_probable_duplicate" for e in ut11.store().journal(limit=500))
+
+
+def test_person_of_a_counterparty_not_in_the_portal_waits_with_a_reason(bp30: Base):
+    ref = onec_guid("contact-person", "no-kind")
+    bp30.onec.put("Catalog_КонтактныеЛица", {
+        "Ref_Key": ref, "Description": "Орлов Максим Юрьевич", "Фамилия": "Орлов", "Имя": "Максим",
+        "Отчество": "Юрьевич", "ОбъектВладелец": NO_KIND.ref,
+        "ОбъектВладелец_Type": "StandardODATA.Catalog_Контрагенты"})
+    report = bp30.sync()
+    assert report.per_entity["contact"]["failed"] == 1
+    [entry] = [e for e in bp30.store().journal(limit=500) if e.onec_ref == ref]
+    assert entry.reason_code == "failed_invalid" and "ещё не перенесён" in entry.reason_text
+    assert ref not in bp30.contacts()
+    # the accountant fixes the card in 1C: the counterparty goes, and the person follows in the same run
+    bp30.onec.modify("Catalog_Контрагенты", NO_KIND.ref, ЮридическоеФизическоеЛицо="ЮридическоеЛицо")
+    bp30.sync()
+    contact = bp30.contacts()[ref]
+    assert contact["COMPANY_ID"] == bp30.company_id(NO_KIND.ref)
+
+
+def test_lost_answer_is_recovered_by_identity(ut11: Base):
+    ut11.b24.inject_fault("batch:crm.contact.add", "reset_after_write")
+    ut11.sync()
+    ut11.sync()
+    origins = [c["ORIGIN_ID"] for c in ut11.b24.entities("contact") if c.get("ORIGIN_ID")]
+    assert sorted(origins) == sorted(set(origins)) and len(origins) == len(CONTACT_PERSONS)
+    assert all(ut11.bindings(c["ID"]) for c in ut11.contacts().values())
+
+
+def test_contacts_of_an_organisation_owned_person_are_left_out(bp30: Base):
+    bp30.sync()
+    assert all(c.get("ORIGIN_ID") != onec_guid("contact-person", "org-accountant")
+               for c in bp30.b24.entities("contact"))
+    assert ORG_REF not in {c.get("ORIGIN_ID") for c in bp30.b24.entities("company")}
