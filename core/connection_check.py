@@ -162,7 +162,7 @@ def _check_entities(client: OneCClient, publication: Publication, table: dict[st
         if not plan.issues and not denied:
             report.add(True, "onec_entity_ok", entity_title=messages.ENTITY_TITLES.get(entity, entity))
     for entity, reason in not_available(table).items():
-        report.add(True, "onec_entity_unavailable", required=False,
+        report.add(False, "onec_entity_unavailable", required=False,
                    entity_title=messages.ENTITY_TITLES.get(entity, entity), reason=reason)
 
 

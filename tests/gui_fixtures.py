@@ -23,10 +23,12 @@ WEBHOOK = "https://portal.example.ru/rest/1/s3cr3tc0de4x7q/"
 WEBHOOK_CODE = "s3cr3tc0de4x7q"
 
 
-def onec_ok_report() -> CheckReport:
+def onec_ok_report(profile: str = "ut11") -> CheckReport:
+    """A passed check of a base whose $metadata says it is ``profile`` (what core.connection_check reports)."""
     return CheckReport([CheckLine(True, "Сервер 1С отвечает: http://srv1c/ut11/odata/standard.odata/"),
                             CheckLine(True, "Логин и пароль приняты (пользователь «Интеграция»)"),
-                            CheckLine(True, "Объект Catalog_Контрагенты опубликован в OData")])
+                            CheckLine(True, "Объект Catalog_Контрагенты опубликован в OData")],
+                       profile=profile, detected=profile)
 
 
 def onec_failed_report() -> CheckReport:

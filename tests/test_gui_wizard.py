@@ -45,8 +45,9 @@ def wizard(qtbot: Any, task_runner: Any, ui_language: Any) -> Any:
     return wiz
 
 
-def _fill_onec(wizard: SetupWizard) -> None:
+def _fill_onec(wizard: SetupWizard, profile: str = "ut11") -> None:
     page = wizard.onec_page
+    page.profile_combo.setCurrentIndex(page.profile_combo.findData(profile))  # "auto" is the default
     type_text(page.url_edit, "http://srv1c/ut11")
     type_text(page.user_edit, "Интеграция")
     type_text(page.password_edit, "пароль 1С")
@@ -266,3 +267,23 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
         assert CredentialStore(home).get(B24_KEY) == webhook
     finally:
         environment.stop()
+
+
+def test_configuration_is_detected_or_chosen_by_the_admin(qtbot: Any, wizard: SetupWizard) -> None:
+    fake: FakeServices = wizard.fake  # type: ignore[attr-defined]
+    fake.onec_report = gui_fixtures.onec_ok_report("bp30")
+    wizard.next()
+    page = wizard.onec_page
+    assert page.chosen_profile() == "auto"
+    _fill_onec(wizard, "auto")
+    page.check.skip.setChecked(True)
+    assert not _next_enabled(wizard)  # «automatically» cannot be skipped: nothing would say which base it is
+    page.check.skip.setChecked(False)
+    page.check.button.click()
+    qtbot.waitUntil(lambda: _next_enabled(wizard), timeout=3000)
+    assert fake.onec_calls[-1][3] == "auto" and page.onec_profile() == "bp30"
+    # the admin overrides: the explicit choice is what gets checked and saved
+    page.profile_combo.setCurrentIndex(page.profile_combo.findData("unf"))
+    assert not _next_enabled(wizard)
+    page.check.skip.setChecked(True)
+    assert _next_enabled(wizard) and page.onec_profile() == "unf"

@@ -14,14 +14,21 @@ from gui.wizard.connection_page import ConnectionPage
 from gui.wizard.form_hints import FormGrid
 from gui.wizard.services import WizardServices
 
-# configuration profiles offered in the combobox: (code, how users call it); more come with their mapping tables
-ONEC_PROFILES = (("ut11", QT_TRANSLATE_NOOP("OneCPage", "1С:Управление торговлей, редакция 11")),)
+AUTO = "auto"  # the connection check reads $metadata and says which configuration the base is
+# configuration profiles offered in the combobox: (code, how users call it), one per mapping table
+ONEC_PROFILES = (
+    (AUTO, QT_TRANSLATE_NOOP("OneCPage", "Определить автоматически")),
+    ("ut11", QT_TRANSLATE_NOOP("OneCPage", "1С:Управление торговлей 11, Комплексная автоматизация 2, ERP 2")),
+    ("bp30", QT_TRANSLATE_NOOP("OneCPage", "1С:Бухгалтерия предприятия 3.0")),
+    ("unf", QT_TRANSLATE_NOOP("OneCPage", "1С:Управление нашей фирмой")),
+)
 
 
 class OneCPage(ConnectionPage):
     def __init__(self, services: WizardServices, runner: TaskRunner) -> None:
         super().__init__(services, runner)
         self._saved: tuple[str, str, str] | None = None  # (url, user, profile) of the existing profile
+        self._detected: str | None = None  # what the last check found in $metadata
         self.setTitle(self.tr("Подключение к 1С"))
         self.setSubTitle(self.tr("Укажите публикацию информационной базы на веб-сервере и пользователя 1С."))
 
@@ -46,8 +53,9 @@ class OneCPage(ConnectionPage):
         self.password_hint = form.add_row(self.tr("Пароль:"), self.password_edit, "")
         assert self.password_hint is not None
         self.password_hint.setVisible(False)
-        form.add_row(self.tr("Конфигурация:"), self.profile_combo,
-                     self.tr("Поддержка других конфигураций появится в следующих версиях."))
+        self.profile_hint = form.add_row(self.tr("Конфигурация:"), self.profile_combo, self.tr(
+            "«Определить автоматически»: проверка подключения прочитает описание публикации ($metadata) и "
+            "узнает конфигурацию. Выберите её вручную, если база доработана или проверку вы пропускаете."))
 
         for edit in (self.url_edit, self.user_edit, self.password_edit):
             edit.textChanged.connect(self._on_input_changed)
@@ -67,8 +75,29 @@ class OneCPage(ConnectionPage):
     def onec_user(self) -> str:
         return self.user_edit.text().strip()
 
-    def onec_profile(self) -> str:
+    def chosen_profile(self) -> str:
+        """What the combobox says: a profile code or "auto"."""
         return str(self.profile_combo.currentData())
+
+    def onec_profile(self) -> str:
+        """The profile to save: the admin's choice, or what the check detected when the choice is automatic."""
+        chosen = self.chosen_profile()
+        return (self._detected or chosen) if chosen == AUTO else chosen
+
+    def ready(self) -> bool:
+        # «automatic» needs a check that recognised the base; skipping the check needs an explicit choice
+        if self.chosen_profile() == AUTO and self._detected is None and not self.unchanged_saved():
+            return False
+        return super().ready()
+
+    def on_input_changed(self) -> None:
+        self._detected = None
+
+    def _on_checked(self, report: Any, fingerprint: Hashable) -> None:
+        detected = getattr(report, "profile", None)
+        if fingerprint == self.fingerprint() and self.chosen_profile() == AUTO:
+            self._detected = detected if isinstance(detected, str) else None
+        super()._on_checked(report, fingerprint)
 
     def password_or_none(self) -> str | None:
         """The typed password; None when the field is empty in settings mode (keep the saved one)."""
@@ -76,11 +105,11 @@ class OneCPage(ConnectionPage):
         return None if (self._saved is not None and text == "") else text
 
     def fingerprint(self) -> Hashable:
-        return (self.onec_url(), self.onec_user(), self.password_edit.text(), self.onec_profile())
+        return (self.onec_url(), self.onec_user(), self.password_edit.text(), self.chosen_profile())
 
     def unchanged_saved(self) -> bool:
         return (self._saved is not None and self.password_edit.text() == ""
-                and (self.onec_url(), self.onec_user(), self.onec_profile()) == self._saved)
+                and (self.onec_url(), self.onec_user(), self.chosen_profile()) == self._saved)
 
     def load_existing(self, url: str, user: str, profile: str) -> None:
         self.url_edit.setText(url)
@@ -88,7 +117,7 @@ class OneCPage(ConnectionPage):
         index = self.profile_combo.findData(profile)
         if index >= 0:
             self.profile_combo.setCurrentIndex(index)
-        self._saved = (self.onec_url(), self.onec_user(), self.onec_profile())
+        self._saved = (self.onec_url(), self.onec_user(), self.chosen_profile())
         self.password_edit.setPlaceholderText(self.tr("сохранён"))
         self.password_hint.setText(self.tr("Пароль сохранён. Оставьте поле пустым, чтобы не менять его."))
         self.password_hint.setVisible(True)
@@ -102,7 +131,7 @@ class OneCPage(ConnectionPage):
         return None
 
     def check_work(self) -> Callable[[TaskContext], Any]:
-        url, user, profile = self.onec_url(), self.onec_user(), self.onec_profile()
+        url, user, profile = self.onec_url(), self.onec_user(), self.chosen_profile()
         password = self.password_or_none()
         services = self._services
 
