@@ -163,3 +163,43 @@ def test_contacts_of_an_organisation_owned_person_are_left_out(bp30: Base):
     assert all(c.get("ORIGIN_ID") != onec_guid("contact-person", "org-accountant")
                for c in bp30.b24.entities("contact"))
     assert ORG_REF not in {c.get("ORIGIN_ID") for c in bp30.b24.entities("company")}
+
+
+@pytest.fixture
+def unf_no_rights(home: AppPaths, tmp_path) -> Iterator[Base]:
+    gen = make_base(home, tmp_path, "unf")
+    base = next(gen)
+    base.onec.service.forbidden.add("Catalog_КонтактныеЛица")  # RLS / no role for the integration user
+    yield base
+    yield from gen
+
+
+def test_rights_denied_on_contacts_stops_only_contacts(unf_no_rights: Base):
+    base = unf_no_rights
+    report = base.sync()
+    assert report.status == "partial"
+    assert report.per_entity["counterparty"]["created"] > 20
+    [entry] = [e for e in base.store().journal(limit=500) if e.reason_code == "entity_failed"]
+    assert entry.entity == "contact" and "Catalog_КонтактныеЛица" in entry.reason_text
+    assert "прав" in entry.reason_text and base.contacts() == {}
+
+
+def test_half_published_base_names_each_missing_object(home: AppPaths, tmp_path):
+    gen = make_base(home, tmp_path, "bp30")
+    base = next(gen)
+    try:
+        base.onec.set_published({"Catalog_Контрагенты", "Catalog_Банки", "Catalog_ВидыКонтактнойИнформации"})
+        with pytest.raises(Exception) as err:  # nothing could run: the run fails with the first reason
+            base.sync()
+        assert "Catalog_БанковскиеСчета" in str(err.value)
+        journal = base.store().journal(limit=500)
+        failed = {e.entity: e.reason_text for e in journal if e.reason_code in ("entity_failed", "entity_blocked")}
+        assert "Catalog_БанковскиеСчета" in failed["counterparty"]
+        assert "Настройка стандартного интерфейса OData" in failed["counterparty"]
+        assert "Контрагенты" in failed["contact"]  # blocked by its dependency, said so
+        # the administrator publishes the rest: the next run sees it without any action here
+        base.onec.set_published(set(base.onec.model.objects))
+        report = base.sync()
+        assert report.per_entity["counterparty"]["created"] > 20 and report.per_entity["contact"]["created"] == 8
+    finally:
+        gen.close()
