@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="работать по расписанию без окна (режим службы)")
     sandbox = sub.add_parser("sandbox", help="запустить только учебные серверы 1С и Битрикс24 и показать адреса")
     sandbox.add_argument("--seconds", type=float, default=0, help="остановиться через N секунд (0 — по Ctrl+C)")
+    sandbox.add_argument("--configuration", default="ut11", choices=KNOWN_ONEC_PROFILES,
+                         help="какую конфигурацию изображает учебная 1С: ut11, bp30 (Бухгалтерия 3.0), unf (УНФ)")
     demo = sub.add_parser("demo", help="демо-режим на учебных серверах")
     demo.add_argument("--headless", action="store_true", help="без окна: одна синхронизация и итог")
     return parser
@@ -100,7 +102,7 @@ def _dispatch(args: argparse.Namespace, paths: AppPaths) -> int:
     if command == "run":
         return cmd_run(paths)
     if command == "sandbox":
-        return cmd_sandbox(paths, args.seconds)
+        return cmd_sandbox(paths, args.seconds, args.configuration)
     if command == "demo":
         if not args.headless:
             raise ConfigError("Окно демо-режима запускается командой syncbridge demo из графической оболочки.",
@@ -317,12 +319,12 @@ def cmd_run(paths: AppPaths) -> int:
     return EXIT_OK
 
 
-def cmd_sandbox(paths: AppPaths, seconds: float) -> int:
+def cmd_sandbox(paths: AppPaths, seconds: float, configuration: str = "ut11") -> int:
     from core.sandbox.bitrix24.server import Bitrix24Sandbox
     from core.sandbox.demo import DEMO_ONEC_PASSWORD, DEMO_ONEC_USER
     from core.sandbox.onec.server import OneCSandbox
 
-    onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD})
+    onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD}, base_path=f"/{configuration}")
     b24 = Bitrix24Sandbox(cert_dir=paths.sandbox_dir)
     onec.start()
     b24.start()
