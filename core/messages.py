@@ -84,7 +84,6 @@ CHECKS: dict[str, str] = {
     "onec_metadata_failed": "Не удалось прочитать $metadata: {error}",
     "onec_entity_ok": "Раздел «{entity_title}»: все нужные объекты и реквизиты опубликованы",
     "onec_entity_unavailable": "Раздел «{entity_title}» не синхронизируется: {reason}",
-    "onec_readable": "Объект {name} читается пользователем интеграции",
     "b24_webhook_parsed": "Адрес вебхука распознан: {url}",
     "b24_https_ok": "Портал отвечает по HTTPS, сертификат проверен",
     "b24_webhook_rejected": "Вебхук не принят: {error}",

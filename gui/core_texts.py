@@ -17,6 +17,19 @@ JOURNAL_TEMPLATES = (
     # answer_lost_recovered
     QT_TRANSLATE_NOOP("journal", "Ответ портала на запись потерялся; запись найдена по идентификатору "
                       "1С, повтор не нужен"),
+    # contact_created
+    QT_TRANSLATE_NOOP("journal", "Контакт создан в Битрикс24 и привязан к компании: в 1С есть, в портале "
+                      "не найден по идентификатору 1С"),
+    # contact_dry_run_link
+    QT_TRANSLATE_NOOP("journal", "Будет связан с контактом «{b24_title}» портала по идентификатору 1С "
+                      "(пробный запуск, ничего не записано)"),
+    # contact_marked_deleted
+    QT_TRANSLATE_NOOP("journal", "В 1С помечено на удаление: контакт в Битрикс24 не удаляется, "
+                      "комментарий добавлен"),
+    # contact_probable_duplicate
+    QT_TRANSLATE_NOOP("journal", "Возможный дубль: в портале есть контакт «{b24_title}» с тем же "
+                      "телефоном или e-mail и без идентификатора 1С, похожий на "
+                      "«{onec_title}». Не объединено — проверьте в списке дублей"),
     # created
     QT_TRANSLATE_NOOP("journal", "Создана в Битрикс24: в 1С есть, в портале не было ни связи, ни "
                       "компании с ИНН {inn}"),
@@ -59,6 +72,22 @@ JOURNAL_TEMPLATES = (
     # probable_duplicate
     QT_TRANSLATE_NOOP("journal", "Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на "
                       "«{onec_title}». Не объединено — проверьте в списке дублей"),
+    # publication_access_denied
+    QT_TRANSLATE_NOOP("journal", "У пользователя интеграции нет права читать {entity_set}: раздел "
+                      "«{entity_title}» пропущен, остальные синхронизируются. {hint}"),
+    # publication_object_missing
+    QT_TRANSLATE_NOOP("journal", "Объект {entity_set} не опубликован в OData 1С, а он нужен для раздела "
+                      "«{entity_title}»: раздел пропущен, остальные синхронизируются. {hint}"),
+    # publication_optional_missing
+    QT_TRANSLATE_NOOP("journal", "У объекта {entity_set} в публикации 1С нет реквизита {attribute}: "
+                      "раздел «{entity_title}» переносится без него"),
+    # publication_optional_object_missing
+    QT_TRANSLATE_NOOP("journal", "Объект {entity_set} не опубликован в OData 1С: раздел «{entity_title}» "
+                      "переносится без него (например, все адреса — как юридические). {hint}"),
+    # publication_required_missing
+    QT_TRANSLATE_NOOP("journal", "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
+                      "{attribute} (его нет в этой версии конфигурации или он не "
+                      "опубликован): раздел «{entity_title}» остановлен. {hint}"),
     # skip_deleted_unlinked
     QT_TRANSLATE_NOOP("journal", "Пропущена: помечена на удаление в 1С и в портал не переносилась"),
     # skip_folder
@@ -94,6 +123,15 @@ CHECK_TEMPLATES = (
     QT_TRANSLATE_NOOP("checks", "Логин и пароль приняты (пользователь «{user}»)"),
     # onec_composition_failed
     QT_TRANSLATE_NOOP("checks", "Не удалось получить состав OData: {error}"),
+    # onec_entity_ok
+    QT_TRANSLATE_NOOP("checks", "Раздел «{entity_title}»: все нужные объекты и реквизиты опубликованы"),
+    # onec_entity_unavailable
+    QT_TRANSLATE_NOOP("checks", "Раздел «{entity_title}» не синхронизируется: {reason}"),
+    # onec_metadata_failed
+    QT_TRANSLATE_NOOP("checks", "Не удалось прочитать $metadata: {error}"),
+    # onec_metadata_read
+    QT_TRANSLATE_NOOP("checks", "Описание публикации ($metadata) прочитано: {size} КБ, опубликованных "
+                      "объектов: {sets}"),
     # onec_no_user
     QT_TRANSLATE_NOOP("checks", "Не указан пользователь 1С"),
     # onec_not_odata
@@ -102,6 +140,16 @@ CHECK_TEMPLATES = (
     QT_TRANSLATE_NOOP("checks", "Объект {name} не опубликован в OData: добавьте его в состав "
                       "стандартного интерфейса OData (обработка «Настройка стандартного "
                       "интерфейса OData» в 1С)"),
+    # onec_profile_detected
+    QT_TRANSLATE_NOOP("checks", "По $metadata база похожа на: {title} (профиль {profile})"),
+    # onec_profile_mismatch
+    QT_TRANSLATE_NOOP("checks", "По $metadata база похожа на {detected_title} (профиль {detected}), а в "
+                      "настройках выбран профиль {profile}: проверьте выбор конфигурации"),
+    # onec_profile_unknown
+    QT_TRANSLATE_NOOP("checks", "По $metadata не удалось однозначно определить конфигурацию 1С: "
+                      "выберите её вручную"),
+    # onec_profile_used
+    QT_TRANSLATE_NOOP("checks", "Конфигурация 1С: {title} (профиль {profile})"),
     # onec_published
     QT_TRANSLATE_NOOP("checks", "Объект {name} опубликован в OData"),
     # onec_reachable
@@ -109,6 +157,22 @@ CHECK_TEMPLATES = (
     # onec_url_scheme
     QT_TRANSLATE_NOOP("checks", "Адрес публикации 1С должен начинаться с http:// или https://, например "
                       "http://server/ut11/odata/standard.odata/"),
+    # publication_access_denied
+    QT_TRANSLATE_NOOP("checks", "У пользователя интеграции нет права читать {entity_set}: раздел "
+                      "«{entity_title}» пропущен, остальные синхронизируются. {hint}"),
+    # publication_object_missing
+    QT_TRANSLATE_NOOP("checks", "Объект {entity_set} не опубликован в OData 1С, а он нужен для раздела "
+                      "«{entity_title}»: раздел пропущен, остальные синхронизируются. {hint}"),
+    # publication_optional_missing
+    QT_TRANSLATE_NOOP("checks", "У объекта {entity_set} в публикации 1С нет реквизита {attribute}: "
+                      "раздел «{entity_title}» переносится без него"),
+    # publication_optional_object_missing
+    QT_TRANSLATE_NOOP("checks", "Объект {entity_set} не опубликован в OData 1С: раздел «{entity_title}» "
+                      "переносится без него (например, все адреса — как юридические). {hint}"),
+    # publication_required_missing
+    QT_TRANSLATE_NOOP("checks", "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
+                      "{attribute} (его нет в этой версии конфигурации или он не "
+                      "опубликован): раздел «{entity_title}» остановлен. {hint}"),
 )
 
 PROGRESS_STAGES = (
@@ -129,6 +193,8 @@ PROGRESS_STAGES = (
 )
 
 ENTITY_LABELS = (
+    # contact
+    QT_TRANSLATE_NOOP("progress", "Контактные лица"),
     # counterparty
     QT_TRANSLATE_NOOP("progress", "Контрагенты"),
 )

@@ -371,8 +371,20 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
 <context>
     <name>OneCPage</name>
     <message>
-        <source>1С:Управление торговлей, редакция 11</source>
-        <translation>1C:Trade Management, edition 11</translation>
+        <source>Определить автоматически</source>
+        <translation>Detect automatically</translation>
+    </message>
+    <message>
+        <source>1С:Управление торговлей 11, Комплексная автоматизация 2, ERP 2</source>
+        <translation>1C:Trade Management 11, Integrated Automation 2, ERP 2</translation>
+    </message>
+    <message>
+        <source>1С:Бухгалтерия предприятия 3.0</source>
+        <translation>1C:Enterprise Accounting 3.0</translation>
+    </message>
+    <message>
+        <source>1С:Управление нашей фирмой</source>
+        <translation>1C:Small Business Management (UNF)</translation>
     </message>
     <message>
         <source>Подключение к 1С</source>
@@ -411,8 +423,8 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Configuration:</translation>
     </message>
     <message>
-        <source>Поддержка других конфигураций появится в следующих версиях.</source>
-        <translation>Other configurations will be supported in later versions.</translation>
+        <source>«Определить автоматически»: проверка подключения прочитает описание публикации ($metadata) и узнает конфигурацию. Выберите её вручную, если база доработана или проверку вы пропускаете.</source>
+        <translation>“Detect automatically”: the connection check reads the publication description ($metadata) and recognises the configuration. Choose it by hand if the base is customised or you skip the check.</translation>
     </message>
     <message>
         <source>сохранён</source>
@@ -682,6 +694,22 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Could not read the OData composition: {error}</translation>
     </message>
     <message>
+        <source>Раздел «{entity_title}»: все нужные объекты и реквизиты опубликованы</source>
+        <translation>Section “{entity_title}”: every object and attribute it needs is published</translation>
+    </message>
+    <message>
+        <source>Раздел «{entity_title}» не синхронизируется: {reason}</source>
+        <translation>Section “{entity_title}” is not synchronised: {reason}</translation>
+    </message>
+    <message>
+        <source>Не удалось прочитать $metadata: {error}</source>
+        <translation>Could not read $metadata: {error}</translation>
+    </message>
+    <message>
+        <source>Описание публикации ($metadata) прочитано: {size} КБ, опубликованных объектов: {sets}</source>
+        <translation>Publication description ($metadata) read: {size} KB, published objects: {sets}</translation>
+    </message>
+    <message>
         <source>Не указан пользователь 1С</source>
         <translation>No 1C user given</translation>
     </message>
@@ -694,6 +722,22 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Object {name} is not published in OData: add it to the standard OData interface composition (the “Standard OData interface setup” data processor in 1C)</translation>
     </message>
     <message>
+        <source>По $metadata база похожа на: {title} (профиль {profile})</source>
+        <translation>By its $metadata the base looks like: {title} (profile {profile})</translation>
+    </message>
+    <message>
+        <source>По $metadata база похожа на {detected_title} (профиль {detected}), а в настройках выбран профиль {profile}: проверьте выбор конфигурации</source>
+        <translation>By its $metadata the base looks like {detected_title} (profile {detected}), but profile {profile} is selected in the settings: check the configuration choice</translation>
+    </message>
+    <message>
+        <source>По $metadata не удалось однозначно определить конфигурацию 1С: выберите её вручную</source>
+        <translation>The 1C configuration could not be told reliably from $metadata: choose it by hand</translation>
+    </message>
+    <message>
+        <source>Конфигурация 1С: {title} (профиль {profile})</source>
+        <translation>1C configuration: {title} (profile {profile})</translation>
+    </message>
+    <message>
         <source>Объект {name} опубликован в OData</source>
         <translation>Object {name} is published in OData</translation>
     </message>
@@ -704,6 +748,26 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <message>
         <source>Адрес публикации 1С должен начинаться с http:// или https://, например http://server/ut11/odata/standard.odata/</source>
         <translation>The 1C publication address must start with http:// or https://, e.g. http://server/ut11/odata/standard.odata/</translation>
+    </message>
+    <message>
+        <source>У пользователя интеграции нет права читать {entity_set}: раздел «{entity_title}» пропущен, остальные синхронизируются. {hint}</source>
+        <translation>The integration user may not read {entity_set}: section “{entity_title}” is skipped, the others are synchronised. {hint}</translation>
+    </message>
+    <message>
+        <source>Объект {entity_set} не опубликован в OData 1С, а он нужен для раздела «{entity_title}»: раздел пропущен, остальные синхронизируются. {hint}</source>
+        <translation>Object {entity_set} is not published in the 1C OData interface, and section “{entity_title}” needs it: the section is skipped, the others are synchronised. {hint}</translation>
+    </message>
+    <message>
+        <source>У объекта {entity_set} в публикации 1С нет реквизита {attribute}: раздел «{entity_title}» переносится без него</source>
+        <translation>Object {entity_set} has no attribute {attribute} in the 1C publication: section “{entity_title}” is transferred without it</translation>
+    </message>
+    <message>
+        <source>Объект {entity_set} не опубликован в OData 1С: раздел «{entity_title}» переносится без него (например, все адреса — как юридические). {hint}</source>
+        <translation>Object {entity_set} is not published in the 1C OData interface: section “{entity_title}” is transferred without it (for example, every address as the legal one). {hint}</translation>
+    </message>
+    <message>
+        <source>У объекта {entity_set} в публикации 1С нет обязательного реквизита {attribute} (его нет в этой версии конфигурации или он не опубликован): раздел «{entity_title}» остановлен. {hint}</source>
+        <translation>Object {entity_set} has no required attribute {attribute} in the 1C publication (this release lacks it or it is not published): section “{entity_title}” is stopped. {hint}</translation>
     </message>
 </context>
 <context>
@@ -743,6 +807,22 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Ответ портала на запись потерялся; запись найдена по идентификатору 1С, повтор не нужен</source>
         <translation>The portal’s answer to a write was lost; the record was found by its 1C identifier, no retry needed</translation>
+    </message>
+    <message>
+        <source>Контакт создан в Битрикс24 и привязан к компании: в 1С есть, в портале не найден по идентификатору 1С</source>
+        <translation>Contact created in Bitrix24 and bound to its company: it exists in 1C and was not found in the portal by its 1C identity</translation>
+    </message>
+    <message>
+        <source>Будет связан с контактом «{b24_title}» портала по идентификатору 1С (пробный запуск, ничего не записано)</source>
+        <translation>Will be linked to the portal contact “{b24_title}” by its 1C identity (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>В 1С помечено на удаление: контакт в Битрикс24 не удаляется, комментарий добавлен</source>
+        <translation>Marked for deletion in 1C: the Bitrix24 contact is not deleted, a comment is added</translation>
+    </message>
+    <message>
+        <source>Возможный дубль: в портале есть контакт «{b24_title}» с тем же телефоном или e-mail и без идентификатора 1С, похожий на «{onec_title}». Не объединено — проверьте в списке дублей</source>
+        <translation>Probable duplicate: the portal has contact “{b24_title}” with the same phone or e-mail and no 1C identity, like “{onec_title}”. Not merged — check the duplicates list</translation>
     </message>
     <message>
         <source>Создана в Битрикс24: в 1С есть, в портале не было ни связи, ни компании с ИНН {inn}</source>
@@ -809,6 +889,26 @@ If the error happens again, send this folder to support.</translation>
         <translation>Possible duplicate: the portal has “{b24_title}” without an INN, similar to “{onec_title}”. Not merged: review it in the duplicates list</translation>
     </message>
     <message>
+        <source>У пользователя интеграции нет права читать {entity_set}: раздел «{entity_title}» пропущен, остальные синхронизируются. {hint}</source>
+        <translation>The integration user may not read {entity_set}: section “{entity_title}” is skipped, the others are synchronised. {hint}</translation>
+    </message>
+    <message>
+        <source>Объект {entity_set} не опубликован в OData 1С, а он нужен для раздела «{entity_title}»: раздел пропущен, остальные синхронизируются. {hint}</source>
+        <translation>Object {entity_set} is not published in the 1C OData interface, and section “{entity_title}” needs it: the section is skipped, the others are synchronised. {hint}</translation>
+    </message>
+    <message>
+        <source>У объекта {entity_set} в публикации 1С нет реквизита {attribute}: раздел «{entity_title}» переносится без него</source>
+        <translation>Object {entity_set} has no attribute {attribute} in the 1C publication: section “{entity_title}” is transferred without it</translation>
+    </message>
+    <message>
+        <source>Объект {entity_set} не опубликован в OData 1С: раздел «{entity_title}» переносится без него (например, все адреса — как юридические). {hint}</source>
+        <translation>Object {entity_set} is not published in the 1C OData interface: section “{entity_title}” is transferred without it (for example, every address as the legal one). {hint}</translation>
+    </message>
+    <message>
+        <source>У объекта {entity_set} в публикации 1С нет обязательного реквизита {attribute} (его нет в этой версии конфигурации или он не опубликован): раздел «{entity_title}» остановлен. {hint}</source>
+        <translation>Object {entity_set} has no required attribute {attribute} in the 1C publication (this release lacks it or it is not published): section “{entity_title}” is stopped. {hint}</translation>
+    </message>
+    <message>
         <source>Пропущена: помечена на удаление в 1С и в портал не переносилась</source>
         <translation>Skipped: marked for deletion in 1C and never transferred to the portal</translation>
     </message>
@@ -854,6 +954,10 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Запись в 1С</source>
         <translation>Writing to 1C</translation>
+    </message>
+    <message>
+        <source>Контактные лица</source>
+        <translation>Contact persons</translation>
     </message>
     <message>
         <source>Контрагенты</source>
