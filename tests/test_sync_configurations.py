@@ -158,3 +158,11 @@ def test_missing_required_attribute_stops_counterparties_naming_both(bp30: Base)
     assert "Catalog_Контрагенты" in err.value.message and "ИНН" in err.value.message
     assert "Настройка стандартного интерфейса OData" in err.value.user_text()
     assert not bp30.b24.entities("requisite") or not any(r.get("XML_ID") for r in bp30.b24.entities("requisite"))
+
+
+def test_publication_warning_is_journaled_once_until_metadata_is_read_again(bp30: Base):
+    bp30.onec.drop_attribute("Catalog_Контрагенты", "КПП")
+    bp30.sync()
+    bp30.sync()
+    warnings = [e for e in bp30.journal() if e.reason_code == "publication_optional_missing"]
+    assert len(warnings) == 1  # a scheduled run every few minutes does not repeat it

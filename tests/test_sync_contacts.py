@@ -203,3 +203,15 @@ def test_half_published_base_names_each_missing_object(home: AppPaths, tmp_path)
         assert report.per_entity["counterparty"]["created"] > 20 and report.per_entity["contact"]["created"] == 8
     finally:
         gen.close()
+
+
+def test_person_marked_for_deletion_is_kept_with_a_comment(ut11: Base):
+    ut11.sync()
+    ref = onec_guid("contact-person", 3)
+    ut11.onec.modify("Catalog_КонтактныеЛицаПартнеров", ref, DeletionMark=True)
+    report = ut11.sync()
+    assert report.per_entity["contact"].get("marked") == 1
+    contact = ut11.contacts()[ref]  # never deleted in the portal
+    comments = [c for c in ut11.b24.entities("timeline_comment") if c["ENTITY_TYPE"] == "contact"]
+    assert [c["ENTITY_ID"] for c in comments] == [str(contact["ID"])]
+    assert "помечено на удаление" in comments[0]["COMMENT"]

@@ -396,6 +396,18 @@ class PublicationSource:
         self.load(refresh=True)
         return True
 
+    def _news(self, warnings: list[PublicationIssue]) -> list[PublicationIssue]:
+        """Warnings worth a journal line: all of them right after `$metadata` was (re)read — at least daily —
+        otherwise only those not journaled since, so a scheduled run every 15 minutes does not repeat them."""
+        info = self.cache.info() or {}
+        seen = set() if self.refreshed else {tuple(w) for w in info.get("warned", [])}
+        keys = {(w.code, w.entity_set, w.attribute) for w in warnings}
+        news = [w for w in warnings if (w.code, w.entity_set, w.attribute) not in seen]
+        if info and news:
+            info["warned"] = sorted(seen | keys)
+            write_atomic(self.cache.info_path, json.dumps(info, ensure_ascii=False).encode())
+        return news
+
     @staticmethod
     def rejected_select(exc: Exception) -> bool:
         """1C's answer to an attribute it does not know in `$select`/`$filter`: 400, code 6 (notes §1.5)."""
@@ -412,7 +424,7 @@ class PublicationSource:
             publication = self.publication or publication
             plan = publication.plan(table, entity)
         if journal:
-            for issue in plan.warnings:
+            for issue in self._news(plan.warnings):
                 ctx.journal(entity=entity, action="skip", reason_code=issue.code, params=issue.params,
                             direction=direction)
         blocking = [issue for issue in plan.issues if issue.blocking]
