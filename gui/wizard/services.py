@@ -34,8 +34,12 @@ def default_services(paths: AppPaths, credentials: Any) -> WizardServices:
     def save(profile: Any, onec_password: str, webhook_url: str) -> None:
         apply_setup(paths, profile, onec_password, webhook_url, credentials=credentials)
 
+    def check_onec_cached(*args: Any, **kwargs: Any) -> Any:
+        # the $metadata the check reads is kept in the data folder: the first sync needs no second download
+        return check_onec(*args, cache_dir=paths.data_dir / "onec", **kwargs)
+
     return WizardServices(
-        check_onec=check_onec,
+        check_onec=check_onec_cached,
         check_bitrix24=check_bitrix24,
         save=save,
         saved_secret=credentials.get,
