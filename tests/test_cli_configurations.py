@@ -47,14 +47,15 @@ def test_setup_detects_bp30_and_check_reports_it(bp30, capsys, home):
     assert "Контактные лица" in capsys.readouterr().out
 
 
-def test_explicit_profile_is_kept_with_a_warning(bp30, capsys, home):
+def test_explicit_profile_is_judged_as_chosen(bp30, capsys, home):
     onec, b24 = bp30
-    assert main(args(onec, b24, "--onec-profile", "unf")) == 0
+    # the admin's choice wins over detection: the base is judged by the УНФ table, and what БП does not publish
+    # under УНФ names is named attribute by attribute — here a required one, so nothing is saved
+    assert main(args(onec, b24, "--onec-profile", "unf")) == 2
     out = capsys.readouterr().out
     assert "похожа на 1С:Бухгалтерия предприятия 3.0" in out
-    # judged by the УНФ table: what БП does not publish under УНФ names is named, attribute by attribute
-    assert "нет реквизита ЮрФизЛицо" in out and "СвязиКонтрагентов" in out
-    assert json.loads(home.config_file.read_text(encoding="utf-8"))["onec_profile"] == "unf"
+    assert "нет обязательного реквизита ЮрФизЛицо" in out and "СвязиКонтрагентов" in out
+    assert not home.config_file.exists()
 
 
 def test_auto_without_check_is_refused_readably(bp30, capsys):

@@ -166,3 +166,12 @@ def test_publication_warning_is_journaled_once_until_metadata_is_read_again(bp30
     bp30.sync()
     warnings = [e for e in bp30.journal() if e.reason_code == "publication_optional_missing"]
     assert len(warnings) == 1  # a scheduled run every few minutes does not repeat it
+
+
+def test_bp30_release_without_the_legal_form_attribute_stops_naming_it(bp30: Base):
+    # without «Юр./физ. лицо» no card could choose its requisite preset: a stop naming the attribute, not 25 errors
+    bp30.onec.drop_attribute("Catalog_Контрагенты", "ЮридическоеФизическоеЛицо")
+    with pytest.raises(SyncBridgeError) as err:
+        bp30.sync()
+    assert "ЮридическоеФизическоеЛицо" in err.value.message
+    assert not [e for e in bp30.journal() if e.reason_code == "failed_invalid"]
