@@ -370,7 +370,8 @@ def cmd_demo_headless(paths: AppPaths) -> int:
         requisites = demo.bitrix24.entities("requisite")
         bankdetails = demo.bitrix24.entities("bankdetail")
         print(f"В учебном портале: компаний {len(companies)}, реквизитов {len(requisites)}, "
-              f"банковских реквизитов {len(bankdetails)}.")
+              f"банковских реквизитов {len(bankdetails)}, адресов {len(demo.bitrix24.entities('address'))}, "
+              f"контактов {len(demo.bitrix24.entities('contact'))}.")
         return max(first.exit_code, second.exit_code)
     finally:
         demo.stop()
