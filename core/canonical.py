@@ -74,4 +74,5 @@ class ContactPerson:
     emails: list[str] = field(default_factory=list)
     counterparty_refs: list[str] = field(default_factory=list)  # 1C counterparties, the main one first
     company_ids: list[str] = field(default_factory=list)  # their Bitrix24 companies (from the links), same order
+    owners_left_out: bool = False  # every counterparty of the person was settled without a portal company
     notes: list[str] = field(default_factory=list)

@@ -215,3 +215,16 @@ def test_person_marked_for_deletion_is_kept_with_a_comment(ut11: Base):
     comments = [c for c in ut11.b24.entities("timeline_comment") if c["ENTITY_TYPE"] == "contact"]
     assert [c["ENTITY_ID"] for c in comments] == [str(contact["ID"])]
     assert "помечено на удаление" in comments[0]["COMMENT"]
+
+
+def test_person_of_a_counterparty_marked_for_deletion_is_skipped_not_failed(bp30: Base):
+    deleted = next(p for p in PARTIES if p.deleted)
+    ref = onec_guid("contact-person", "of-deleted")
+    bp30.onec.put("Catalog_КонтактныеЛица", {
+        "Ref_Key": ref, "Description": "Фёдорова Мария Олеговна", "Фамилия": "Фёдорова", "Имя": "Мария",
+        "ОбъектВладелец": deleted.ref, "ОбъектВладелец_Type": "StandardODATA.Catalog_Контрагенты"})
+    bp30.sync()
+    [entry] = [e for e in bp30.store().journal(limit=500) if e.onec_ref == ref]
+    assert entry.reason_code == "contact_skip_deleted"
+    report = bp30.sync()
+    assert not report.per_entity["contact"].get("failed")

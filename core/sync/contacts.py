@@ -50,6 +50,7 @@ class ContactPipeline(Pipeline):
     reason_codes: ClassVar[dict[str, str]] = {
         "created": "contact_created", "probable_duplicate": "contact_probable_duplicate",
         "dry_run_link": "contact_dry_run_link", "marked_deleted": "contact_marked_deleted",
+        "skip_deleted_unlinked": "contact_skip_deleted",
     }
 
     def __init__(self, env: Any) -> None:
@@ -128,7 +129,21 @@ class ContactPipeline(Pipeline):
 
     def to_record(self, key: str, raw: Any) -> Any:
         owners = self._owners.get(key, [])
-        return contact_from_onec(raw, self.spec["onec"], owners, self._company_ids(owners))
+        person = contact_from_onec(raw, self.spec["onec"], owners, self._company_ids(owners))
+        if owners and not person.company_ids:
+            # counterparties the last run settled without a company (marked for deletion in 1C) have a stored
+            # version and no link; a failed one has neither and the person waits for it
+            settled = self._settled_counterparties()
+            person.owners_left_out = all(ref in settled for ref in owners)
+        return person
+
+    def _settled_counterparties(self) -> set[str]:
+        if not hasattr(self, "_settled"):
+            self._settled = set(self.store.versions("onec", "counterparty"))
+        return self._settled
+
+    def is_deleted(self, record: Any) -> bool:
+        return bool(record.deleted or record.owners_left_out)
 
     # ==== mapping ===================================================================================================
     def to_payload(self, record: Any) -> Any:

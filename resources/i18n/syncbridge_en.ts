@@ -825,6 +825,10 @@ If the error happens again, send this folder to support.</translation>
         <translation>Probable duplicate: the portal has contact “{b24_title}” with the same phone or e-mail and no 1C identity, like “{onec_title}”. Not merged — check the duplicates list</translation>
     </message>
     <message>
+        <source>Пропущено: контактное лицо или его контрагент помечены на удаление в 1С, в портал не переносились</source>
+        <translation>Skipped: the contact person or its counterparty is marked for deletion in 1C and was not transferred to the portal</translation>
+    </message>
+    <message>
         <source>Создана в Битрикс24: в 1С есть, в портале не было ни связи, ни компании с ИНН {inn}</source>
         <translation>Created in Bitrix24: present in 1C; the portal had neither a link nor a company with INN {inn}</translation>
     </message>
