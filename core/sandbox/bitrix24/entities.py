@@ -93,7 +93,11 @@ class LegacyEntity:
                 continue
             if spec.name in _WRITE_ONLY:
                 continue
-            record[spec.name] = store_value(value, spec.type)
+            stored = store_value(value, spec.type)
+            if spec.max_length is not None and isinstance(stored, str) and len(stored) > spec.max_length:
+                raise PortalError(400, "ERROR_CORE", f'Значение поля "{spec.title}" слишком длинное '
+                                                     f"(допустимо не более {spec.max_length} символов).")
+            record[spec.name] = stored
 
     def _check_required(self, record: dict[str, Any]) -> None:
         for spec in self.fields:
@@ -110,6 +114,8 @@ class LegacyEntity:
     def add(
         self, fields: dict[str, Any], *, now: str, user_id: int, next_mf_id: Callable[[], int]
     ) -> int:
+        if self.has_multifields:
+            multifields.check_legacy(fields, is_update=False)
         record: dict[str, Any] = {name: None for name in self.scalar_names}
         for type_id in MULTIFIELD_TYPES if self.has_multifields else ():
             record[type_id] = []
@@ -137,6 +143,8 @@ class LegacyEntity:
         self, entity_id: int, fields: dict[str, Any], *, now: str, user_id: int, next_mf_id: Callable[[], int]
     ) -> bool:
         stored = self.get_record(entity_id)
+        if self.has_multifields:
+            multifields.check_legacy(fields, is_update=True)
         record = copy.deepcopy(stored)
         self._apply_scalars(record, fields)
         self._check_required(record)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .schema import DEFAULT_VALUE_TYPE, MULTIFIELD_TYPES
+from .errors import PortalError
+from .schema import DEFAULT_VALUE_TYPE, MULTIFIELD_TYPES, MULTIFIELD_VALUE_MAX
+from .values import check_email
 
 NextId = Callable[[], int]
 
@@ -17,6 +19,26 @@ def _items(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
     return []
+
+
+def check_value(type_id: str, value: str) -> None:
+    """What CCrmFieldMulti checks before anything is stored: one bad e-mail refuses the whole add/update."""
+    if type_id == "EMAIL" and not check_email(value):
+        raise PortalError(400, "ERROR_CORE", "The E-mail field contains an invalid address")
+    if len(value) > MULTIFIELD_VALUE_MAX:
+        raise PortalError(400, "ERROR_CORE", f"The {type_id} field value is too long")
+
+
+def check_legacy(fields: dict[str, Any], *, is_update: bool) -> None:
+    """Validate every PHONE/EMAIL/… entry of ``fields`` before the record is touched."""
+    for type_id in MULTIFIELD_TYPES:
+        for item in _items(fields.get(type_id)):
+            if not isinstance(item, dict):
+                continue
+            value = str(item.get("VALUE") or "").strip()
+            deleting = is_update and (str(item.get("DELETE") or "").upper() == "Y" or not value)
+            if value and not deleting:
+                check_value(type_id, value)
 
 
 def _new_entry(type_id: str, value: Any, value_type: Any, next_id: NextId) -> dict[str, str]:
@@ -75,6 +97,10 @@ def apply_fm(record: dict[str, Any], fm: Any, next_id: NextId, *, is_update: boo
         pairs = [(f"n{i}", item) for i, item in enumerate(fm)]
     else:
         return
+    for _key, item in pairs:  # checked before anything changes: one bad value refuses the whole write
+        if isinstance(item, dict) and str(item.get("typeId") or "").upper() in MULTIFIELD_TYPES:
+            if str(item.get("value") or "").strip():
+                check_value(str(item["typeId"]).upper(), str(item["value"]).strip())
     for key, item in pairs:
         if not isinstance(item, dict):
             continue

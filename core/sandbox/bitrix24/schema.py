@@ -6,7 +6,7 @@ Only what a field *is* lives here (type, flags, title); how values are stored an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 MULTIFIELD_TYPES = ("PHONE", "EMAIL", "WEB", "IM", "LINK")
@@ -23,6 +23,9 @@ class Field:
     read_only: bool = False
     multiple: bool = False
     status_type: str | None = None
+    #: varchar length of the column; a longer value is refused (a strict-mode MySQL behaves so; where unsure be
+    #: stricter: a portal that cuts silently is worse for the client than one that refuses)
+    max_length: int | None = None
 
     def metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -240,3 +243,28 @@ RUSSIAN_PRESETS: tuple[dict[str, str], ...] = (
     {"ID": "3", "ENTITY_TYPE_ID": "8", "COUNTRY_ID": "1", "NAME": "Физ. лицо", "ACTIVE": "Y", "SORT": "500",
      "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_PERSON#"},
 )
+
+
+def _with_lengths(fields: tuple[Field, ...], lengths: dict[str, int]) -> tuple[Field, ...]:
+    return tuple(replace(f, max_length=lengths[f.name]) if f.name in lengths else f for f in fields)
+
+
+# column lengths of b_crm_company / b_crm_requisite / b_crm_bank_detail (crm module install SQL)
+COMPANY_FIELDS = _with_lengths(COMPANY_FIELDS, {
+    "TITLE": 255, "ORIGINATOR_ID": 255, "ORIGIN_ID": 255, "ORIGIN_VERSION": 255, "ADDRESS_LEGAL": 1024,
+})
+CONTACT_FIELDS = _with_lengths(CONTACT_FIELDS, {
+    "NAME": 50, "SECOND_NAME": 50, "LAST_NAME": 50, "POST": 255, "ORIGINATOR_ID": 255, "ORIGIN_ID": 255,
+})
+REQUISITE_FIELDS = _with_lengths(REQUISITE_FIELDS, {
+    "NAME": 255, "CODE": 45, "XML_ID": 255, "ORIGINATOR_ID": 255, "RQ_NAME": 150, "RQ_FIRST_NAME": 50,
+    "RQ_LAST_NAME": 50, "RQ_SECOND_NAME": 50, "RQ_COMPANY_NAME": 255, "RQ_COMPANY_FULL_NAME": 300, "RQ_INN": 15,
+    "RQ_KPP": 9, "RQ_OGRN": 15, "RQ_OGRNIP": 15, "RQ_OKPO": 12, "RQ_OKTMO": 11, "RQ_OKVED": 255,
+})
+BANKDETAIL_FIELDS = _with_lengths(BANKDETAIL_FIELDS, {
+    "NAME": 255, "CODE": 45, "XML_ID": 255, "RQ_BANK_NAME": 255, "RQ_BIK": 11, "RQ_ACC_NUM": 34,
+    "RQ_COR_ACC_NUM": 34, "RQ_IBAN": 34, "RQ_SWIFT": 11, "RQ_BIC": 11, "ORIGINATOR_ID": 255,
+})
+
+#: b_crm_field_multi.VALUE
+MULTIFIELD_VALUE_MAX = 250

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 #: the sandbox portal runs in Moscow time, like most Russian portals
@@ -99,3 +100,25 @@ def encode_php_json(payload: Any) -> bytes:
         .replace("'", "\\u0027")
     )
     return text.encode("ascii")
+
+
+# main/tools.php check_email($email, $strict = false): trim, take what is inside the first <…>, […] or (…),
+# refuse more than 320 characters, then one dot-atom local part (unicode letters allowed) @ labels, the last
+# 2..20 characters long. Written from the PHP source independently of the product's cleaner on purpose.
+_CHECK_EMAIL_ATOM = r"\w=+~'!$&*^`|#%/?{}\-"
+_CHECK_EMAIL_RE = re.compile(
+    rf"^[{_CHECK_EMAIL_ATOM}]+(\.[{_CHECK_EMAIL_ATOM}]+)*@(([\w\-]+\.)+)([\w\-]{{2,20}})$", re.IGNORECASE
+)
+_CHECK_EMAIL_WRAPPED = re.compile(r".*?[<\[(](.*?)[>\])].*")
+
+
+def check_email(email: str) -> bool:
+    email = email.strip()
+    wrapped = _CHECK_EMAIL_WRAPPED.match(email)
+    if wrapped and wrapped.group(1) != "":
+        email = wrapped.group(1)
+    if len(email) > 320:
+        return False
+    # PHP's \p{L} is letters only; Python's \w adds digits and "_", which the atom lists anyway; in the domain
+    # "_" is not allowed
+    return _CHECK_EMAIL_RE.match(email) is not None and "_" not in email.rsplit("@", 1)[1]
