@@ -49,7 +49,7 @@ BANK = {BANK_REF: {"Ref_Key": BANK_REF, "Code": "044525225", "Description": "П�
 def test_onec_row_to_canonical_reads_contact_info_in_line_order():
     cp = counterparty_from_onec(techprom_row(), [ACCOUNT], BANK, TABLE)
     assert cp.kind == "company" and cp.inn == "7728145639" and cp.kpp == "772801001"
-    assert cp.phones == ["+7 (495) 123-45-67", "+7 (495) 765-43-21"]  # JSON Значение is understood too
+    assert cp.phones == ["+74951234567", "+74957654321"]  # E.164; JSON Значение is understood too
     assert cp.emails == ["zakaz@techprom.ru"]
     assert cp.legal_address.startswith("119991")
     assert cp.head_ref is None  # zero GUID = empty

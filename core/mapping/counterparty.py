@@ -11,6 +11,8 @@ from typing import Any
 from core.canonical import BankAccount, Counterparty
 from core.errors import BadRecord
 from core.mapping.addresses import address_fields, pick_addresses
+from core.mapping.contact_values import clean_text, normalise_emails, normalise_phones
+from core.mapping.portal_columns import BANKDETAIL_COLUMNS, COMPANY_COLUMNS, REQUISITE_COLUMNS, fit
 from core.onec.payload import ref_or_none
 from core.ru_requisites import bank_account_is_valid, inn_is_valid, kpp_is_valid
 
@@ -18,7 +20,7 @@ EMPTY_DATE = "0001-01-01T00:00:00"
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return clean_text(value)
 
 
 def _line_number(line: dict[str, Any], table: str) -> int:
@@ -71,7 +73,7 @@ def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], 
                 phones.append(value)
         elif kind == ci["email_type"]:
             value = _contact_value(line, "email", ci)
-            if value and value.lower() not in (e.lower() for e in emails):
+            if value and value not in emails:
                 emails.append(value)
         elif kind == ci["address_type"]:
             address = address or _text(line.get(ci["presentation"]))
@@ -79,6 +81,9 @@ def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], 
     addresses = pick_addresses(address_rows, ci)
     legal = next((a.text for a in addresses if a.kind == "legal"), "")
     problems = []
+    # free text from people: split, unwrap, check like the portal does; what cannot be fixed is noted, not sent
+    phones, phone_notes = normalise_phones(phones)
+    emails, email_notes = normalise_emails(emails)
     legal_form = _text(row.get(f["legal_form"]))
     kind = spec["legal_forms"].get(legal_form)
     if kind is None:
@@ -99,6 +104,7 @@ def counterparty_from_onec(row: dict[str, Any], accounts: list[dict[str, Any]], 
         legal_address=legal or address, addresses=addresses, problems=problems,
         bank_accounts=[_bank_account(a, banks, table) for a in accounts],
         extra={key: _text(row.get(attribute)) for key, attribute in f.items() if key not in KNOWN_FIELDS},
+        notes=phone_notes + email_notes,
     )
 
 
@@ -168,9 +174,11 @@ def counterparty_to_b24(cp: Counterparty, table: dict[str, Any]) -> B24Payload:
         "name": cp.name, "full_name": cp.full_name, "inn": cp.inn, "kpp": cp.kpp, "ogrn": cp.ogrn,
         "phones": cp.phones, "emails": cp.emails, "legal_address": cp.legal_address, **cp.extra,
     }
-    company = {b24: values[src] for b24, src in spec["company"].items()}
+    notes: list[str] = []  # column lengths: cut here, at a known place, and say so (never fail the record)
+    company = fit({b24: values[src] for b24, src in spec["company"].items()}, COMPANY_COLUMNS, notes)
     multifields = {b24: list(values[src]) for b24, src in spec["company_multifields"].items()}
-    requisite = {b24: values[src] for b24, src in spec["requisite"][cp.kind].items()}
+    requisite = fit({b24: values[src] for b24, src in spec["requisite"][cp.kind].items()}, REQUISITE_COLUMNS, notes,
+                    "реквизиты: ")
     requisite["NAME"] = spec["requisite_name"][cp.kind]
     bankdetails = {}
     for account in cp.bank_accounts:
@@ -178,9 +186,10 @@ def counterparty_to_b24(cp: Counterparty, table: dict[str, Any]) -> B24Payload:
                           "corr_account": account.corr_account}
         fields = {b24: account_values[src] for b24, src in spec["bankdetail"].items()}
         fields["NAME"] = f"{account.bank_name or 'Счёт'} {account.number[-4:]}".strip()
-        bankdetails[account.ref] = fields
+        bankdetails[account.ref] = fit(fields, BANKDETAIL_COLUMNS, notes, f"счёт {account.number[-4:]}: ")
     types = spec.get("address_types") or {}
     addresses = {str(types[a.kind]): address_fields(a) for a in cp.addresses if a.kind in types}
+    cp.notes.extend(note for note in notes if note not in cp.notes)
     return B24Payload(company=company, multifields=multifields, preset_kind=cp.kind, requisite=requisite,
                       bankdetails=bankdetails, addresses=addresses)
 

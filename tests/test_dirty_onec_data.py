@@ -1,0 +1,107 @@
+"""Dirty 1C contact data must not cost a company: values are cleaned like the portal checks them, what cannot be
+fixed is left out with a note naming the field, long values are cut to the portal's columns with a note."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.mapping.contact_values import email_is_valid, normalise_emails, normalise_phone, normalise_phones
+from core.sandbox.bitrix24.values import check_email
+from tests.test_sync_counterparties import CP, Slice, world  # noqa: F401  (fixture)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("snab@firm.ru; buh@firm.ru", ["snab@firm.ru", "buh@firm.ru"]),
+    ("Иван Петров <ivan@firm.ru>", ["ivan@firm.ru"]),
+    ("  info@firm.ru  ", ["info@firm.ru"]),
+    ("snab@firm,ru", ["snab@firm.ru"]),
+    ("a@x.ru, b@y.ru  c@z.ru", ["a@x.ru", "b@y.ru", "c@z.ru"]),
+    ("mailto:sales@firm.ru.", ["sales@firm.ru"]),
+    ("бухгалтерия buh@firm.ru", ["buh@firm.ru"]),
+    ("почта@пример.рф", ["почта@пример.рф"]),
+    ("A@X.RU; a@x.ru", ["A@X.RU"]),
+])
+def test_emails_are_split_unwrapped_and_kept(raw: str, expected: list[str]) -> None:
+    values, notes = normalise_emails([raw])
+    assert values == expected and notes == []
+    assert all(check_email(v) for v in values)
+
+
+@pytest.mark.parametrize("raw", ["нет", "snab@", "@firm.ru", "a..b@firm.ru", "a@firm", "a@firm.r", "a@fi_rm.ru"])
+def test_invalid_emails_are_left_out_with_a_note_naming_the_field(raw: str) -> None:
+    values, notes = normalise_emails([raw])
+    assert values == [] and len(notes) == 1 and notes[0].startswith("e-mail «") and "не перенесён" in notes[0]
+
+
+def test_product_and_sandbox_agree_with_check_email() -> None:
+    samples = ["a@b.ru", "a.b@c.d.ru", "a@b.c", "a b@c.ru", "x@y.verylongtopleveldomainxx", "x@y.abcdefghijklmnopqrst",
+               "ä@ö.рф", "a+b=c@d-e.ru", "-a@b.ru", "a.@b.ru", ".a@b.ru"]
+    assert [email_is_valid(s) for s in samples] == [check_email(s) for s in samples]
+    assert check_email("Имя <a@b.ru>")  # non-strict: the portal unwraps it for the check
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("8 (495) 123-45-67", "+74951234567"),
+    ("+7 495 123 45 67 доб. 105", "+74951234567 доб. 105"),
+    ("495-123-45-67, доб. 12", "+74951234567 доб. 12"),
+    ("9161234567", "+79161234567"),
+    ("+44 20 7946 0958", "+442079460958"),
+    ("12-34-56", "12-34-56"),  # a short office number cannot be E.164: kept as typed
+])
+def test_phones_become_e164_where_possible(raw: str, expected: str) -> None:
+    assert normalise_phone(raw) == expected
+
+
+def test_several_phones_in_one_field_and_words_without_a_number() -> None:
+    values, notes = normalise_phones(["+7 495 123-45-67; 8 916 000 11 22", "звонить после обеда"])
+    assert values == ["+74951234567", "+79160001122"]
+    assert notes == ["телефон «звонить после обеда» не перенесён: в нём нет номера"]
+
+
+def test_sandbox_refuses_a_company_with_one_bad_email_like_the_real_portal(world: Slice) -> None:  # noqa: F811
+    from core.bitrix24.client import Bitrix24Client
+    from core.errors import RemoteError
+
+    with Bitrix24Client(world.b24.webhook_url, ca_file=world.b24.ca_file, rate=50, burst=500) as client, \
+            pytest.raises(RemoteError) as caught:
+        client.call("crm.company.add", {"fields": {"TITLE": "X", "EMAIL": [
+            {"VALUE": "ok@firm.ru", "VALUE_TYPE": "WORK"}, {"VALUE": "snab@firm.ru; buh@firm.ru"}]}})
+    assert "E-mail" in caught.value.message
+    assert not any(c["TITLE"] == "X" for c in world.b24.entities("company"))
+    with Bitrix24Client(world.b24.webhook_url, ca_file=world.b24.ca_file, rate=50, burst=500) as client, \
+            pytest.raises(RemoteError):
+        client.call("crm.company.add", {"fields": {"TITLE": "Я" * 256}})
+
+
+def test_dirty_contact_data_and_long_names_still_give_the_company(world: Slice) -> None:  # noqa: F811
+    techprom = world.cp("ООО «ТехПром»")
+    contact_info = [dict(line) for line in techprom["КонтактнаяИнформация"] if line["Тип"] != "АдресЭлектроннойПочты"]
+    template = next(line for line in techprom["КонтактнаяИнформация"] if line["Тип"] == "АдресЭлектроннойПочты")
+    for text in ["snab@techprom.ru; Бухгалтерия <buh@techprom.ru>", "не указан@", "  "]:
+        contact_info.append({**template, "АдресЭП": text, "Представление": text, "Значение": ""})
+    for number, line in enumerate(contact_info, start=1):
+        line["LineNumber"] = str(number)
+    full_name = "Общество с ограниченной ответственностью «ТехПром» " + "и партнёры " * 40
+    world.onec.modify(CP, techprom["Ref_Key"], КонтактнаяИнформация=contact_info, НаименованиеПолное=full_name,
+                      Description="ООО «ТехПром»" + " " * 3 + "\u200b")
+
+    report = world.sync()
+
+    company = world.companies_by_origin().get(techprom["Ref_Key"])
+    assert company is not None, "the company was dropped because of its contact data"
+    emails = [e["VALUE"] for e in company["EMAIL"]]
+    assert "snab@techprom.ru" in emails and "buh@techprom.ru" in emails
+    assert company["TITLE"] == "ООО «ТехПром»"
+    requisite = next(r for r in world.b24.entities("requisite") if r.get("XML_ID") == techprom["Ref_Key"])
+    assert len(requisite["RQ_COMPANY_FULL_NAME"]) <= 300 and requisite["RQ_COMPANY_FULL_NAME"].startswith("Общество")
+    bankdetails = [b for b in world.b24.entities("bankdetail") if b["ENTITY_ID"] == requisite["ID"]]
+    assert bankdetails, "bank details are lost with the company"
+    store = world.store()
+    try:
+        notes = [e.reason_text for e in store.journal(limit=500, run_id=report.run_id)
+                 if e.onec_ref == techprom["Ref_Key"] and e.action == "note"]
+    finally:
+        store.close()
+    assert len(notes) == 1
+    assert "e-mail «не указан@» не перенесён" in notes[0]
+    assert "полное наименование сокращено до 300 символов" in notes[0]
