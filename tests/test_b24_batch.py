@@ -129,8 +129,24 @@ def test_unresolved_reference_becomes_empty_value():
     assert body["result_error"]["g"]["error_description"] == "ID is not defined or invalid."
 
 
-def test_percent_encoded_reference_is_not_substituted():
+def test_references_resolve_after_url_decoding_like_bitrix():
+    """CRestUtil::ParseBatchQuery: parse_str first, then references in every decoded value. An encoded reference
+    (what the official SDKs send) works; a reference inside a longer string is substituted in place."""
     portal = _portal()
-    cmd = {"a": "crm.company.add?fields[TITLE]=X", "b": "crm.company.add?fields[TITLE]=%24result%5Ba%5D"}
+    cmd = {"a": "crm.company.add?fields[TITLE]=X",
+           "b": "crm.company.add?fields[TITLE]=%24result%5Ba%5D",
+           "c": "crm.company.add?fields[TITLE]=ID%20%24result%5Ba%5D%20here"}
     body = portal.run_batch({"cmd": cmd}).result
-    assert portal.companies.records[body["result"]["b"]]["TITLE"] == "$result[a]"
+    assert portal.companies.records[body["result"]["b"]]["TITLE"] == str(body["result"]["a"])
+    assert portal.companies.records[body["result"]["c"]]["TITLE"] == f"ID {body['result']['a']} here"
+
+
+def test_past_the_end_reference_resolves_to_the_deepest_existing_node():
+    portal = _portal()
+    cmd = {"l": "crm.company.list?select[]=ID&filter[ID]=1",
+           "t": "crm.company.add?fields[TITLE]=was%20$result[l][49][ID]",
+           "w": "crm.company.add?fields[TITLE]=$result[l][49][ID]"}
+    body = portal.run_batch({"cmd": cmd}).result
+    # inside a string the list cannot be substituted: the text stays; as a whole value the list itself arrives
+    assert portal.companies.records[body["result"]["t"]]["TITLE"] == "was $result[l][49][ID]"
+    assert "w" in body["result_error"]  # TITLE became an array: nothing to store, the required field is empty

@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from .addresses import OWNER_COMPANY, OWNER_CONTACT, OWNER_REQUISITE, AddressBook
 from .contact_links import ContactCompanyLinks
@@ -34,7 +33,9 @@ from .values import portal_datetime
 
 MAX_BATCH_COMMANDS = 50
 MAX_DUPLICATE_VALUES = 20
-_REFERENCE_RE = re.compile(r"\$(result|result_error|result_total|result_next|result_time)((?:\[[^\[\]]*\])+)")
+# the alternation order is PHP's ("result" first), so "$result_error[…]" is read as $result + "_error[…]" as there
+_BATCH_REF_RE = re.compile(r"\$(result|result_error|result_total|result_next|result_time)(\S*)", re.IGNORECASE)
+_PATH_PART_RE = re.compile(r"\[([^\]]+)\]")
 
 
 @dataclass
@@ -168,11 +169,12 @@ class Portal:
         for key, command in pairs:
             method, _, query = str(command).partition("?")
             method = normalise_method(method)
-            query = _REFERENCE_RE.sub(lambda m: _resolve_reference(m, maps), query)
+            # CRestUtil::ParseBatchQuery: parse_str (URL-decoding) first, then references in every key and value
+            params = resolve_batch_references(parse_php_query(query), maps) if query else {}
             with self.lock:
                 self.log.append(f"batch:{method}")
             try:
-                outcome, time_info = self.execute(method, parse_php_query(query), in_batch=True)
+                outcome, time_info = self.execute(method, params, in_batch=True)
             except PortalError as exc:
                 maps["result_error"][key] = exc.body()
                 if halt:
@@ -364,22 +366,46 @@ def normalise_method(method: str) -> str:
     return method
 
 
-def _resolve_reference(match: re.Match[str], maps: dict[str, dict[str, Any]]) -> str:
-    """``$result[cmd][0][ID]`` -> the value, URL-encoded. Unresolvable paths and arrays give ``""``
-    (what the portal does with them is not documented)."""
-    node: Any = maps[match.group(1)]
-    for part in re.findall(r"\[([^\[\]]*)\]", match.group(2)):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return ""
-    if node is None or node is False or isinstance(node, (dict, list)):
-        return ""
-    if node is True:
-        return "1"
-    return quote(str(node), safe="")
+def resolve_batch_references(params: Any, maps: dict[str, dict[str, Any]]) -> Any:
+    """CRestUtil::processBatchStructure: walk the *decoded* parameters; in every key and string value each
+    ``$result…[a][b]`` is resolved against the answers so far. So an URL-encoded reference (%24result%5Bc1%5D, as
+    the official SDKs send it) works, and so does a reference hidden in a data value: the portal cannot tell."""
+    if isinstance(params, dict):
+        return {_resolve_element(k, maps) if isinstance(k, str) else k: resolve_batch_references(v, maps)
+                for k, v in params.items()}
+    if isinstance(params, list):
+        return [resolve_batch_references(v, maps) for v in params]
+    return _resolve_element(params, maps) if isinstance(params, str) else params
+
+
+def _resolve_element(value: str, maps: dict[str, dict[str, Any]]) -> Any:
+    """CRestUtil::processBatchElement. The path walk stops at the first missing key (PHP ``isset``): a reference
+    past the end of a list resolves to the deepest node that exists (the list itself). A whole-value reference
+    becomes that node whatever its type; inside a longer string only scalars are substituted."""
+    result: Any = value
+    for match in _BATCH_REF_RE.finditer(value):
+        path = _PATH_PART_RE.findall(match.group(2))
+        if not path:
+            continue
+        node: Any = maps.get(match.group(1).lower())
+        for key in path:
+            if isinstance(node, dict) and key in node and node[key] is not None:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node) and node[int(key)] is not None:
+                node = node[int(key)]
+            else:
+                break
+        if match.group(0) == result:
+            result = node
+            continue
+        if isinstance(node, bool):
+            continue  # is_numeric(true) is false and true is not a string: left as it was
+        if isinstance(node, (int, float)):
+            node = str(node)
+        if not isinstance(node, str) or not isinstance(result, str):
+            continue
+        result = result.replace(match.group(0), node)
+    return result
 
 
 def _phone_key(value: str) -> str:
