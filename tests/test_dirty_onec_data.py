@@ -105,3 +105,14 @@ def test_dirty_contact_data_and_long_names_still_give_the_company(world: Slice) 
     assert len(notes) == 1
     assert "e-mail «не указан@» не перенесён" in notes[0]
     assert "полное наименование сокращено до 300 символов" in notes[0]
+
+
+def test_a_1c_name_that_looks_like_a_batch_reference_arrives_as_typed(world: Slice) -> None:  # noqa: F811
+    techprom = world.cp("ООО «ТехПром»")
+    world.onec.modify(CP, techprom["Ref_Key"], Description="$result[c0]", НаименованиеПолное="$result[r0][ID]")
+    report = world.sync()
+    assert report.failed == 0
+    company = world.companies_by_origin()[techprom["Ref_Key"]]
+    assert company["TITLE"] == "$result[c0]"
+    requisite = next(r for r in world.b24.entities("requisite") if r.get("XML_ID") == techprom["Ref_Key"])
+    assert requisite["RQ_COMPANY_FULL_NAME"] == "$result[r0][ID]" and requisite["ENTITY_ID"] == company["ID"]

@@ -2,9 +2,14 @@
 
 Inner parameters travel as ``method?query`` strings parsed by PHP's ``parse_str``, so nested values
 become ``fields[PHONE][0][VALUE]=…``. ``None`` cannot be expressed there: it is sent as ``""``
-(the "clear this field" value, notes §3.4; fb24 once sent the literal ``None``). A value such as
-``$result[c1]`` or ``$result[list][49][ID]`` is a reference to an earlier command's answer; the
-portal finds it by pattern in the raw query string, so it must go out *unencoded*.
+(the "clear this field" value, notes §3.4; fb24 once sent the literal ``None``).
+
+References to an earlier command's answer (``$result[c1]``, ``$result[list][49][ID]``) are
+:class:`BatchRef` values built by :func:`reference`; only those go out raw. The portal resolves
+references *after* URL-decoding (CRestUtil::ParseBatchQuery), in every value, so percent-encoding a
+data value does not protect it: a 1C name such as «$result[c0]» would be substituted. Such a value
+must never travel inside a batch — :func:`carries_data_reference` finds it and the client sends that
+command on its own (see ``Bitrix24Client.batch``).
 """
 
 from __future__ import annotations
@@ -21,14 +26,65 @@ MAX_COMMANDS = 50
 _REFERENCE_RE = re.compile(r"\$(result|result_error|result_total|result_next|result_time)(\[[^\[\]&=#]*\])+")
 
 
+# what CRestUtil::processBatchElement substitutes: "$result…" (any case, any of the five maps — "result" is a
+# prefix of them all) followed, before the next space, by at least one non-empty [segment]
+_PORTAL_SUBSTITUTES_RE = re.compile(r"\$result\S*?\[[^\]\s]+\]", re.IGNORECASE)
+
+
+class BatchRef(str):
+    """A reference the client built itself: the only kind of ``$result[…]`` text allowed into a batch."""
+
+    __slots__ = ("command", "path")
+
+    def __new__(cls, command: str, *path: str | int) -> BatchRef:
+        ref = super().__new__(cls, "$result" + "".join(f"[{part}]" for part in (command, *path)))
+        ref.command = str(command)
+        ref.path = tuple(str(p) for p in path)
+        return ref
+
+
 def is_reference(value: Any) -> bool:
-    return isinstance(value, str) and _REFERENCE_RE.fullmatch(value) is not None
+    return isinstance(value, BatchRef) or (isinstance(value, str) and _REFERENCE_RE.fullmatch(value) is not None)
 
 
-def reference(command: str, *path: str | int) -> str:
+def reference(command: str, *path: str | int) -> BatchRef:
     """``reference("c1")`` -> ``$result[c1]``;
     ``reference("page", "items", 49, "id")`` -> ``$result[page][items][49][id]``."""
-    return "$result" + "".join(f"[{part}]" for part in (command, *path))
+    return BatchRef(command, *path)
+
+
+def carries_data_reference(value: Any) -> bool:
+    """True when a *data* value (anything but a BatchRef), or a key, would be rewritten by the portal's batch
+    reference substitution."""
+    if isinstance(value, BatchRef):
+        return False
+    if isinstance(value, Mapping):
+        return any(carries_data_reference(str(k)) or carries_data_reference(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(carries_data_reference(v) for v in value)
+    return isinstance(value, str) and _PORTAL_SUBSTITUTES_RE.search(value) is not None
+
+
+def resolve_known(value: Any, results: Mapping[str, Any]) -> Any:
+    """Replace BatchRefs to commands already answered (in ``results``) by their values, client-side; references
+    to commands not answered yet stay. Used when a batch is sent in parts."""
+    if isinstance(value, BatchRef):
+        if value.command not in results:
+            return value
+        node: Any = results[value.command]
+        for part in value.path:
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return ""
+        return node
+    if isinstance(value, Mapping):
+        return {k: resolve_known(v, results) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [resolve_known(v, results) for v in value]
+    return value
 
 
 def _scalar(value: Any) -> str:
@@ -60,7 +116,7 @@ def encode_query(params: Mapping[str, Any]) -> str:
     encoded = []
     for key, value in pairs:
         name = quote(key, safe="[]")
-        if is_reference(value):
+        if isinstance(value, BatchRef):
             encoded.append(f"{name}={value}")
         else:
             encoded.append(f"{name}={quote(_scalar(value), safe='')}")
@@ -107,3 +163,14 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+def references_in(value: Any) -> list[BatchRef]:
+    """Every BatchRef inside a command's parameters."""
+    if isinstance(value, BatchRef):
+        return [value]
+    if isinstance(value, Mapping):
+        return [ref for item in value.values() for ref in references_in(item)]
+    if isinstance(value, (list, tuple)):
+        return [ref for item in value for ref in references_in(item)]
+    return []

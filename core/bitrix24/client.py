@@ -28,7 +28,9 @@ import urllib3.exceptions
 from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
 
-from .batch import MAX_COMMANDS, BatchResult, encode_command, reference, split_batch
+from .batch import MAX_COMMANDS, BatchResult, carries_data_reference, encode_command, reference, split_batch
+from .batch_answer import MalformedAnswer, check_batch_answer
+from .batch_parts import send_in_parts
 from .envelope import ErrorInfo, decode_body, error_of, time_of
 from .methods import is_read_method
 from .remote_errors import error_for, remote_error
@@ -111,6 +113,11 @@ class Bitrix24Client:
             raise ValueError(f"batch takes at most {MAX_COMMANDS} commands, got {len(commands)}")
         if not commands:
             return BatchResult()
+        if any(carries_data_reference(params) for _method, params in commands.values()):
+            return send_in_parts(self, commands, halt=halt)
+        return self._batch_once(commands, halt=halt)
+
+    def _batch_once(self, commands: dict[str, tuple[str, dict]], *, halt: bool) -> BatchResult:
         cmd = {str(key): encode_command(method, params) for key, (method, params) in commands.items()}
         methods = {str(key): method for key, (method, _params) in commands.items()}
         is_read = all(is_read_method(method) for method in methods.values())
@@ -121,6 +128,7 @@ class Bitrix24Client:
         for key, raw in raw_errors.items():
             info = error_of(raw) if isinstance(raw, Mapping) else None
             result.errors[key] = remote_error(methods.get(key, "batch"), info or ErrorInfo("", ""), None)
+        check_batch_answer(envelope.get("result"), result, methods, halt=halt)
         for key, info in result.time.items():
             if key in methods:
                 self._operating.record(methods[key], info)
@@ -163,7 +171,7 @@ class Bitrix24Client:
                 window[f">{id_key}"] = last
             return {**base, "order": {id_key: "ASC"}, "filter": window, "start": -1}
 
-        rows, wrapper = _unwrap(self.call(method, page_params(after)))
+        rows, wrapper = _unwrap(self.call(method, page_params(after)), method)
         yield from rows
         if len(rows) < PAGE_SIZE:
             return
@@ -188,7 +196,7 @@ class Bitrix24Client:
                         f"Битрикс24 прервал пакетную выборку {method} без объяснения.",
                         "Повторите синхронизацию позже.",
                     )
-                page, _ = _unwrap(outcome.result[key])
+                page, _ = _unwrap(outcome.result[key], method)
                 # guard: a window whose reference did not resolve would restart from the beginning
                 fresh = [row for row in page if _as_int(row.get(id_key)) > _as_int(last)]
                 yield from fresh
@@ -402,8 +410,9 @@ def _short_reason(exc: Exception) -> str:
     return text.rsplit(": ", 1)[-1].strip(" ')\"") or type(reason).__name__
 
 
-def _unwrap(result: Any) -> tuple[list[dict], str | None]:
-    """A list page as (rows, wrapper key): bare arrays for legacy lists, ``{"items": […]}`` for crm.item."""
+def _unwrap(result: Any, method: str = "list") -> tuple[list[dict], str | None]:
+    """A list page as (rows, wrapper key): bare arrays for legacy lists, ``{"items": […]}`` for crm.item.
+    Anything else is a malformed answer, never an empty page (that would read as "nothing in the portal")."""
     if isinstance(result, list):
         return [r for r in result if isinstance(r, dict)], None
     if isinstance(result, Mapping):
@@ -413,7 +422,7 @@ def _unwrap(result: Any) -> tuple[list[dict], str | None]:
         for key, value in result.items():
             if isinstance(value, list):
                 return [r for r in value if isinstance(r, dict)], str(key)
-    return [], None
+    raise MalformedAnswer(method, f"вместо списка пришло {type(result).__name__}")
 
 
 def _as_int(value: Any) -> int:

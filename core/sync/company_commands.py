@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.bitrix24.batch import reference
 from core.mapping.counterparty import same_multifield_value
 from core.sync.pipeline import Commands, Item
 
@@ -38,7 +39,7 @@ def build_commands(k: int, item: Item, spec: dict[str, Any], originator: str,
             fields[kind] = [{"VALUE": v, "VALUE_TYPE": spec["bitrix24"]["multifield_value_type"]}
                             for v in values]
         cmds[f"c{k}"] = ("crm.company.add", {"fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}})
-        company_ref = f"$result[c{k}]"
+        company_ref = reference(f"c{k}")
     else:
         fields = {key: v for key, v in p.company.items() if old is None or old.company.get(key) != v}
         fields.update(identity)
@@ -51,7 +52,7 @@ def build_commands(k: int, item: Item, spec: dict[str, Any], originator: str,
         cmds[f"r{k}"] = ("crm.requisite.add", {"fields": {
             "ENTITY_TYPE_ID": 4, "ENTITY_ID": company_ref, "PRESET_ID": preset_id(p.preset_kind),
             **requisite_fields}})
-        requisite_ref = f"$result[r{k}]"
+        requisite_ref = reference(f"r{k}")
     else:
         if old is None or old.requisite != p.requisite or old.preset_kind != p.preset_kind:
             changed = {key: v for key, v in requisite_fields.items()

@@ -1,0 +1,103 @@
+"""Malformed portal answers are failures, never "nothing found"; data that looks like a batch reference is stored
+as typed, never substituted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.bitrix24.batch import reference
+from core.bitrix24.batch_answer import MalformedAnswer
+from core.bitrix24.client import Bitrix24Client
+from core.errors import RemoteError
+from core.sandbox.bitrix24.server import Bitrix24Sandbox
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Bitrix24Sandbox]:
+    with Bitrix24Sandbox(cert_dir=tmp_path / "certs", rate=50, burst=500) as running:
+        yield running
+
+
+@pytest.fixture
+def client(sandbox: Bitrix24Sandbox) -> Iterator[Bitrix24Client]:
+    with Bitrix24Client(sandbox.webhook_url, ca_file=sandbox.ca_file, rate=50, burst=500,
+                        sleep=lambda _s: None) as c:
+        yield c
+
+
+def _answer_with(monkeypatch: pytest.MonkeyPatch, client: Bitrix24Client, body: object) -> None:
+    class Answer:
+        status_code = 200
+        content = json.dumps(body).encode()
+        headers: dict = {}
+
+    monkeypatch.setattr(client._session, "post", lambda url, **kwargs: Answer())
+
+
+LOOKUP = {"o0": ("crm.company.list", {"filter": {"ORIGIN_ID": "g"}}), "g0": ("crm.company.get", {"id": 1}),
+          "a0": ("crm.company.add", {"fields": {"TITLE": "x"}})}
+
+
+@pytest.mark.parametrize("body", [
+    {"result": None},
+    {"result": "ok"},
+    {"result": {"result_error": []}},
+    {"result": {"result": "oops", "result_error": []}},
+    {"result": {"result": {}, "result_error": {}}},
+    {"result": {"result": {"o0": "none", "g0": [], "a0": None}, "result_error": []}},
+])
+def test_a_200_batch_without_usable_results_fails_every_command(monkeypatch, client, body) -> None:
+    _answer_with(monkeypatch, client, body)
+    out = client.batch(LOOKUP)
+    assert out.result == {} or all(out.result.get(k) is None for k in ("o0", "g0"))
+    assert isinstance(out.errors["o0"], MalformedAnswer) and not out.errors["o0"].not_found
+    assert isinstance(out.errors["g0"], MalformedAnswer) and not out.errors["g0"].not_found
+    assert not out.errors["o0"].maybe_written
+    if "a0" in out.errors:
+        assert out.errors["a0"].maybe_written  # a write without an answer is uncertain, not failed
+
+
+def test_halted_batch_leaves_commands_after_the_failure_not_run(monkeypatch, client) -> None:
+    _answer_with(monkeypatch, client, {"result": {"result": [], "result_error": {
+        "o0": {"error": "", "error_description": "Access denied."}}}})
+    out = client.batch({"o0": ("crm.company.list", {}), "g0": ("crm.company.get", {"id": 1})}, halt=True)
+    assert set(out.errors) == {"o0"} and out.not_run({"o0": 1, "g0": 1}) == ["g0"]
+
+
+def test_list_all_on_a_garbled_page_raises_instead_of_finding_nothing(monkeypatch, client) -> None:
+    _answer_with(monkeypatch, client, {"result": "garbled", "time": {}})
+    with pytest.raises(RemoteError):
+        list(client.list_all("crm.company.list"))
+
+
+def test_data_that_looks_like_a_reference_is_stored_as_typed(sandbox, client) -> None:
+    hostile = "$result[a]"
+    out = client.batch({
+        "a": ("crm.company.add", {"fields": {"TITLE": "Первая", "ORIGIN_ID": "g-1"}}),
+        "b": ("crm.company.add", {"fields": {"TITLE": hostile, "ORIGIN_ID": "g-2",
+                                             "COMMENTS": "см. $RESULT_error[a][x] и $result[a]"}}),
+        "r": ("crm.requisite.add", {"fields": {"ENTITY_TYPE_ID": 4, "ENTITY_ID": reference("b"), "PRESET_ID": 1,
+                                               "NAME": "$result[a]", "RQ_INN": "7707083893"}}),
+    })
+    assert out.errors == {}
+    companies = {c["ORIGIN_ID"]: c for c in sandbox.entities("company") if c.get("ORIGIN_ID")}
+    assert companies["g-2"]["TITLE"] == hostile
+    assert companies["g-2"]["COMMENTS"] == "см. $RESULT_error[a][x] и $result[a]"
+    requisite = next(r for r in sandbox.entities("requisite") if r["ID"] == str(out.result["r"]))
+    assert requisite["ENTITY_ID"] == companies["g-2"]["ID"] and requisite["NAME"] == "$result[a]"
+
+
+def test_a_command_depending_on_a_failed_one_is_not_sent(sandbox, client) -> None:
+    out = client.batch({
+        "a": ("crm.company.add", {"fields": {"TITLE": "$result[x]", "EMAIL": [{"VALUE": "не адрес"}]}}),
+        "r": ("crm.requisite.add", {"fields": {"ENTITY_TYPE_ID": 4, "ENTITY_ID": reference("a"), "PRESET_ID": 1,
+                                               "NAME": "R"}}),
+    })
+    assert set(out.errors) == {"a", "r"} and sandbox.entities("requisite") == [r for r in sandbox.entities(
+        "requisite") if r["NAME"] != "R"]
