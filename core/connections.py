@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from core.bitrix24.client import Bitrix24Client
 from core.onec.client import OneCClient
 from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile
@@ -13,7 +15,8 @@ def open_onec(profile: Profile, credentials: CredentialStore) -> OneCClient:
     return OneCClient(profile.onec_url, profile.onec_user, password)
 
 
-def open_bitrix24(profile: Profile, credentials: CredentialStore) -> Bitrix24Client:
+def open_bitrix24(profile: Profile, credentials: CredentialStore,
+                  cancel: threading.Event | None = None) -> Bitrix24Client:
     webhook = credentials.require(SECRET_B24_WEBHOOK, "адрес входящего вебхука Битрикс24")
     return Bitrix24Client(webhook, ca_file=profile.bitrix24_ca_file, rate=profile.bitrix24_rate,
-                          burst=profile.bitrix24_burst)
+                          burst=profile.bitrix24_burst, cancel=cancel)

@@ -227,7 +227,7 @@ def test_operation_time_limit_waits_for_the_reset(make_sandbox):
     c.call("crm.company.list")  # crosses the limit and still completes
     c.call("crm.company.list")  # 429 -> wait until operating_reset_at -> success
     assert _calls(sandbox, "crm.company.list") == 4
-    assert len(fake.sleeps) == 1 and 590 < fake.sleeps[0] < 620
+    assert 590 < sum(fake.sleeps) < 620 and max(fake.sleeps) <= 1.0  # sliced, so a cancel is seen within 1 s
     c.call("crm.company.fields")  # another method was never blocked
 
 

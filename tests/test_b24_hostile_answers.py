@@ -101,3 +101,42 @@ def test_a_command_depending_on_a_failed_one_is_not_sent(sandbox, client) -> Non
     })
     assert set(out.errors) == {"a", "r"} and sandbox.entities("requisite") == [r for r in sandbox.entities(
         "requisite") if r["NAME"] != "R"]
+
+
+def _blocked_for(client: Bitrix24Client, seconds: float, now: float) -> None:
+    from core.bitrix24.envelope import TimeInfo
+
+    client._operating.record("crm.company.list", TimeInfo(operating=479.0, operating_reset_at=now + seconds))
+
+
+def test_an_absurd_operating_reset_fails_the_run_with_a_reason_instead_of_hanging(sandbox) -> None:
+    slept: list[float] = []
+    now = 1_900_000_000.0
+    with Bitrix24Client(sandbox.webhook_url, ca_file=sandbox.ca_file, sleep=slept.append,
+                        clock=lambda: now) as c:
+        _blocked_for(c, 10 * 24 * 3600, now)  # "come back in ten days"
+        with pytest.raises(RemoteError) as caught:
+            c.call("crm.company.list")
+    assert slept == [] and "operating_reset_at" in caught.value.message and caught.value.hint
+
+
+def test_cancel_ends_an_operating_wait_within_a_slice(sandbox) -> None:
+    import threading
+
+    from core.errors import Cancelled
+
+    cancel = threading.Event()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:
+            cancel.set()  # the user presses «Остановить» three seconds into a five-minute pause
+
+    now = 1_900_000_000.0
+    with Bitrix24Client(sandbox.webhook_url, ca_file=sandbox.ca_file, sleep=sleep, clock=lambda: now,
+                        cancel=cancel) as c:
+        _blocked_for(c, 300, now)
+        with pytest.raises(Cancelled):
+            c.call("crm.company.list")
+    assert len(slept) == 3 and max(slept) <= 1.0

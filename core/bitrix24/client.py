@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 import requests
 import urllib3.exceptions
 
-from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
+from core.errors import AnswerLost, Cancelled, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
 
 from .batch import MAX_COMMANDS, BatchResult, carries_data_reference, encode_command, reference, split_batch
@@ -43,6 +43,11 @@ USER_AGENT = "SyncBridge/0.1"
 PAGE_SIZE = 50
 #: wait after a 429 when no ``operating_reset_at`` was ever seen for the method (a basket is 1 min)
 DEFAULT_OPERATING_WAIT = 60.0
+#: the operating window is 10 minutes: a reset further away than this is a wrong clock or a hostile answer, and
+#: the run stops with a reason instead of hanging for days
+MAX_OPERATING_WAIT = 11 * 60.0
+#: long waits are slept in slices so that «Остановить» works during them
+WAIT_SLICE = 1.0
 #: answer wrappers of list methods that do not return a bare array
 LIST_WRAPPERS = ("items", "products", "storeProducts", "tasks", "documents", "templates", "stores", "prices")
 _EOF_MARKERS = ("UNEXPECTED_EOF", "EOF occurred", "EOF in violation", "Connection reset")
@@ -63,6 +68,7 @@ class Bitrix24Client:
         burst: int = 50,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        cancel: threading.Event | None = None,
     ) -> None:
         """``sleep``/``clock`` are injectable so tests can run waits instantly on a shared fake clock;
         ``clock`` is wall time because ``operating_reset_at`` is a unix timestamp."""
@@ -78,6 +84,8 @@ class Bitrix24Client:
         self._rate = rate
         self._sleep = sleep
         self._clock = clock
+        #: set by the run's «Остановить»: long waits end early with Cancelled
+        self.cancel = cancel
         # keep two slots of headroom: the portal's counter drains on its clock and sees our request a little later
         # than we send it, so pacing to the exact limit still drew one 503 per exhausted burst (measured)
         self._bucket = LeakyBucket(rate, max(1, burst - BURST_HEADROOM), sleep=sleep, clock=clock)
@@ -301,7 +309,7 @@ class Bitrix24Client:
             if key == "OPERATION_TIME_LIMIT" and operating_waits < self.max_operating_waits:
                 delay = self._operating_wait(billed)
                 log.info("Bitrix24: OPERATION_TIME_LIMIT on %s, pausing %.0f s", method, delay)
-                self._sleep(delay)
+                self._wait_operating(method, delay)
                 for name in billed:
                     self._operating.forget(name)
                 operating_waits += 1
@@ -317,9 +325,21 @@ class Bitrix24Client:
         pause = max((self._operating.pause_before(name) for name in billed), default=0.0)
         if pause > 0:
             log.info("Bitrix24: operating budget nearly spent, pausing %.0f s", pause)
-            self._sleep(pause)
+            self._wait_operating(billed[0] if billed else "batch", pause)
             for name in billed:
                 self._operating.forget(name)
+
+    def _wait_operating(self, method: str, seconds: float) -> None:
+        """Wait for the portal's operating reset: bounded, in slices that watch the cancel event."""
+        if seconds > MAX_OPERATING_WAIT:
+            raise RemoteError(
+                f"Битрикс24 заблокировал метод {method} на {seconds / 60:.0f} мин (operating_reset_at) — дольше "
+                f"допустимых {MAX_OPERATING_WAIT / 60:.0f} мин. Синхронизация остановлена.",
+                "Лимит времени выполнения снимается за 10 минут; если ожидание больше, на портале или на этом "
+                "компьютере неверные часы. Проверьте время и повторите синхронизацию позже.",
+                code="OPERATION_TIME_LIMIT",
+            )
+        wait_sliced(seconds, self._sleep, self.cancel)
 
     def _operating_wait(self, billed: list[str]) -> float:
         resets = [r for r in (self._operating.reset_at(name) for name in billed) if r is not None]
@@ -430,3 +450,15 @@ def _as_int(value: Any) -> int:
         return int(str(value))
     except (TypeError, ValueError):
         return -1
+
+
+def wait_sliced(seconds: float, sleep: Callable[[float], None], cancel: threading.Event | None) -> None:
+    """Sleep ``seconds`` in slices of at most WAIT_SLICE, raising Cancelled as soon as ``cancel`` is set."""
+    remaining = seconds
+    while remaining > 0:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Синхронизация остановлена во время паузы, которую попросил Битрикс24.",
+                            "Уже записанное сохранено; остальное будет перенесено при следующем запуске.")
+        step = min(WAIT_SLICE, remaining)
+        sleep(step)
+        remaining -= step

@@ -107,7 +107,7 @@ class SyncRunner:
             onec = b24 = None
             try:
                 onec = open_onec(profile, self.credentials)
-                b24 = open_bitrix24(profile, self.credentials)
+                b24 = open_bitrix24(profile, self.credentials, cancel=cancel)
                 publication = self._publication(profile, table, onec)
                 entity_errors = self._run_pipelines(ctx, profile, table, onec, b24, publication)
                 status = "partial" if ctx.counts["failed"] or entity_errors else "ok"
