@@ -140,3 +140,23 @@ def test_cancel_ends_an_operating_wait_within_a_slice(sandbox) -> None:
         with pytest.raises(Cancelled):
             c.call("crm.company.list")
     assert len(slept) == 3 and max(slept) <= 1.0
+
+
+def test_a_302_to_another_host_does_not_resend_the_webhook_there(tmp_path: Path) -> None:
+    from core.errors import ConfigError
+    from tests.test_b24_client import _start_redirector
+
+    target = Bitrix24Sandbox(cert_dir=tmp_path / "certs")
+    target.start()
+    # "localhost" is another host than 127.0.0.1 as far as the rule goes (it could be anyone's)
+    server, hits = _start_redirector(target, tmp_path / "certs", target.webhook_url.replace("127.0.0.1", "localhost"))
+    try:
+        c = Bitrix24Client(f"https://127.0.0.1:{server.server_address[1]}/rest/1/{target.code}/",
+                           ca_file=target.ca_file)
+        with pytest.raises(ConfigError) as caught:
+            c.call("profile")
+        assert "localhost" in caught.value.message and target.code not in caught.value.user_text()
+        assert len(hits) == 1 and target.request_log() == []
+    finally:
+        server.shutdown()
+        target.stop()

@@ -51,11 +51,44 @@ def test_parsed_code_is_masked_wherever_it_appears():
 
 
 def test_redirect_keeps_user_and_code_and_refuses_http():
+    from core.bitrix24.redirects import follow
+
     hook = parse_webhook_url("https://old.bitrix24.ru/rest/1/abc123xyz/")
-    moved = hook.moved_to("https://new.bitrix24.ru/rest/1/abc123xyz/profile.json")
+    moved = follow(hook, "https://new.bitrix24.ru/rest/1/abc123xyz/profile.json")
     assert moved.base_url == "https://new.bitrix24.ru/rest/1/abc123xyz/"
     with pytest.raises(ConfigError):
-        hook.moved_to("http://new.bitrix24.ru/rest/1/abc123xyz/profile.json")
+        follow(hook, "http://new.bitrix24.ru/rest/1/abc123xyz/profile.json")
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/rest/1/abc123xyz/profile.json",          # another host entirely
+    "https://bitrix24.ru.evil.example/rest/1/abc123xyz/profile.json",
+    "https://new.bitrix24.ru/rest/1/other/profile.json",           # same cloud, another webhook
+    "https://new.bitrix24.ru/rest/7/abc123xyz/profile.json",       # another user id
+    "https://new.bitrix24.ru/login/?back=/rest/1/abc123xyz/",      # not the REST path
+])
+def test_redirect_elsewhere_is_refused_and_names_no_secret(target: str):
+    from core.bitrix24.redirects import follow
+
+    hook = parse_webhook_url("https://old.bitrix24.ru/rest/1/abc123xyz/")
+    with pytest.raises(ConfigError) as caught:
+        follow(hook, target)
+    assert "abc123xyz" not in caught.value.user_text()
+
+
+@pytest.mark.parametrize(("old", "new", "allowed"), [
+    ("crm.company.ru", "portal.company.ru", True),
+    ("crm.company.com.ru", "b24.company.com.ru", True),
+    ("crm.company.com.ru", "crm.other.com.ru", False),
+    ("company.bitrix24.ru", "renamed.bitrix24.ru", True),
+    ("company.bitrix24.ru", "company.bitrix24.kz", True),
+    ("crm.company.ru", "company.bitrix24.ru", False),  # a box never hands its webhook to the cloud
+    ("10.0.0.5", "10.0.0.6", False),
+])
+def test_same_portal_rule(old: str, new: str, allowed: bool):
+    from core.bitrix24.redirects import same_portal
+
+    assert same_portal(old, new) is allowed
 
 
 @pytest.mark.parametrize(

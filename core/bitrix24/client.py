@@ -28,6 +28,7 @@ import urllib3.exceptions
 from core.errors import AnswerLost, Cancelled, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
 
+from . import redirects
 from .batch import MAX_COMMANDS, BatchResult, carries_data_reference, encode_command, reference, split_batch
 from .batch_answer import MalformedAnswer, check_batch_answer
 from .batch_parts import send_in_parts
@@ -349,12 +350,12 @@ class Bitrix24Client:
         return max(1.0, max(resets) - self._clock() + 1.0)
 
     def _follow_redirect(self, method: str, location: str) -> None:
-        """A renamed cloud portal answers 302: re-send the POST to the new host (https only)."""
+        """A renamed cloud portal answers 302: re-send the POST there, but only to the same portal (redirects.py)."""
         if not location:
             raise RemoteError("Битрикс24 ответил перенаправлением без адреса.", "Проверьте адрес портала.")
         target = urljoin(self._webhook.method_url(method), location)
         old = self._webhook.masked
-        self._webhook = self._webhook.moved_to(target)
+        self._webhook = redirects.follow(self._webhook, target)
         log.warning("Bitrix24 portal moved: %s -> %s", old, self._webhook.masked)
 
     def _transport_failure(self, method: str, exc: requests.exceptions.RequestException) -> str:

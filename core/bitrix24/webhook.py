@@ -39,20 +39,6 @@ class Webhook:
     def method_url(self, method: str) -> str:
         return f"{self.base_url}{method}.json"
 
-    def moved_to(self, location: str) -> Webhook:
-        """The same webhook on the host a 302 points to (a renamed cloud portal)."""
-        parts = urlsplit(location)
-        if parts.scheme.lower() != "https" or not parts.hostname:
-            raise ConfigError(
-                f"Битрикс24 перенаправляет запрос на небезопасный адрес {mask_url(location)}.",
-                "Перенаправление выполняется только на https://. Проверьте адрес портала.",
-            )
-        prefix = self.path_prefix
-        match = _PATH_RE.fullmatch(parts.path or "")
-        if match:
-            prefix = match["prefix"]
-        return Webhook(parts.hostname, parts.port, self.user_id, self.code, prefix)
-
 
 def _shown(parts: SplitResult) -> str:
     """What an invalid URL may show: scheme and host only, since any path segment may be the code."""
