@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.errors import AccessDenied, AuthFailed, RemoteError, SyncBridgeError
 from core.redact import mask_text
+from core.server_text import sanitise
 
 from .envelope import ErrorInfo, is_access_denied_text, is_not_found
 from .methods import scope_of_method
@@ -21,8 +22,8 @@ ACCESS_CODES = frozenset(
 
 
 def _detail(info: ErrorInfo) -> str:
-    text = mask_text(info.description.strip())
-    code = str(info.code)
+    text = mask_text(sanitise(info.description))
+    code = sanitise(info.code, 80)
     if code and text:
         return f"{code}: {text}"
     return code or text or "без описания"

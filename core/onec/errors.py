@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from core.errors import AccessDenied, AuthFailed, NotPublished, RemoteError, SyncBridgeError
 from core.onec.payload import loads
+from core.server_text import sanitise
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _SCRIPT_RE = re.compile(r"(?is)<(script|style)\b.*?</\1>")
@@ -38,8 +39,8 @@ class ODataErrorBody:
 
 
 def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    text = _SPACES_RE.sub(" ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    # server text: no markup, escape sequences or control characters reach a terminal or a window
+    return sanitise(text, limit)
 
 
 def parse_odata_error(body: bytes) -> ODataErrorBody | None:
@@ -57,7 +58,7 @@ def parse_odata_error(body: bytes) -> ODataErrorBody | None:
             return None
         message = error.get("message")
         value = message.get("value", "") if isinstance(message, dict) else str(message or "")
-        return ODataErrorBody(str(error.get("code", "")), _clip(str(value)))
+        return ODataErrorBody(_clip(str(error.get("code", "")), 40), _clip(str(value)))
     if text.startswith(b"<") and b"error" in text[:400]:
         try:
             root = ET.fromstring(text)
@@ -72,7 +73,7 @@ def parse_odata_error(body: bytes) -> ODataErrorBody | None:
                 code = (child.text or "").strip()
             elif local == "message":
                 message = "".join(child.itertext())
-        return ODataErrorBody(code, _clip(message))
+        return ODataErrorBody(_clip(code, 40), _clip(message))
     return None
 
 
