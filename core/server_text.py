@@ -15,7 +15,7 @@ import re
 MAX_SERVER_TEXT = 300
 
 _ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_TAG_RE = re.compile(r"<[^<>]*>")
+_TAG_RE = re.compile(r"<[/!?]?[A-Za-z][^<>]*>")
 _UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]")
 _SPACES_RE = re.compile(r"\s+")
 
