@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +24,7 @@ from core.log_setup import setup_logging
 from core.paths import AppPaths
 from core.profile import KNOWN_ONEC_PROFILES, Profile, ProfileStore, normalise_onec_url
 from core.redact import mask_url
+from core.service_loop import run_service
 
 log = logging.getLogger(__name__)
 
@@ -303,19 +303,10 @@ def cmd_run(paths: AppPaths) -> int:
         signal.signal(sig, lambda *_: stop.set())
     profile = _load_profile(paths)
     runner = SyncRunner(paths)
-    interval = profile.schedule_minutes * 60
-    retry = 60.0
     print(f"SyncBridge работает по расписанию: каждые {profile.schedule_minutes} мин. Остановка — Ctrl+C.")
-    while not stop.is_set():
-        wait = interval
-        try:
-            report = runner.run_once(trigger="schedule", cancel=stop)
-            print(f"{time.strftime('%H:%M')} {report.summary_text()}", flush=True)
-            retry = 60.0
-        except SyncBridgeError as exc:
-            print(f"{time.strftime('%H:%M')} Ошибка: {exc.message} Повтор через {int(retry // 60)} мин.", flush=True)
-            wait, retry = retry, min(retry * 2, interval)
-        stop.wait(wait)
+    # any exception is survived with backoff (core/service_loop.py): the service must not die overnight
+    run_service(lambda: runner.run_once(trigger="schedule", cancel=stop), stop, profile.schedule_minutes * 60.0,
+                say=lambda line: print(line, flush=True))
     return EXIT_OK
 
 
