@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from core.errors import SyncBridgeError
 from core.paths import AppPaths
@@ -23,6 +23,7 @@ from gui.error_text import describe_error
 from gui.icons import app_icon
 from gui.journal_window import JournalWindow, state_store_loader
 from gui.master_password_dialog import MasterPasswordDialog
+from gui.plain_text import warning_box
 from gui.single_instance import SingleInstance
 from gui.sync_controller import SyncController, SyncRunnerLike
 from gui.task_runner import TaskRunner
@@ -254,7 +255,7 @@ class DesktopApp(QObject):
         window.activateWindow()
 
     def _error_box(self, text: str) -> None:
-        QMessageBox.warning(None, APP_NAME, text)
+        warning_box(None, APP_NAME, text)
 
     def exit(self, code: int) -> None:
         QCoreApplication.exit(code)

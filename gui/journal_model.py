@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from gui.plain_text import tooltip
+
 _Index = QModelIndex | QPersistentModelIndex
 
 PROBLEM_ACTIONS = frozenset({"fail", "duplicate"})
@@ -109,12 +111,14 @@ class JournalModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # tooltips render rich text on their own: data is escaped so it shows exactly as typed
             if column == "onec":
-                return entry.onec_ref or None
+                return tooltip(entry.onec_ref)
             if column == "object":
-                return f"{entity_label(entry.entity)}: {entry.title}" if entry.title else entity_label(entry.entity)
+                return tooltip(f"{entity_label(entry.entity)}: {entry.title}" if entry.title
+                               else entity_label(entry.entity))
             if column == "reason":
-                return self._display(entry, column)
+                return tooltip(self._display(entry, column))
             return None
         if role == Qt.ItemDataRole.ForegroundRole and entry.action in PROBLEM_ACTIONS:
             return QBrush(QColor("#b3261e") if entry.action == "fail" else QColor("#8a5a00"))

@@ -31,6 +31,7 @@ from core.paths import AppPaths
 from gui.error_text import describe_error
 from gui.icons import app_icon, state_icon
 from gui.journal_model import JournalModel, action_label, entity_label, format_timestamp, reason_for
+from gui.plain_text import plain_label
 from gui.status_text import capitalised, status_line
 from gui.sync_controller import SyncController, SyncState
 from gui.sync_progress_bar import SyncProgressBar
@@ -156,7 +157,7 @@ class JournalWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
 
-        self.banner = QLabel(banner_text)
+        self.banner = plain_label(banner_text)
         self.banner.setWordWrap(True)
         self.banner.setVisible(bool(banner_text))
         self.banner.setStyleSheet(
@@ -164,11 +165,11 @@ class JournalWindow(QMainWindow):
         layout.addWidget(self.banner)
 
         # --- status: last run, live state, the "sync now" button
-        self.summary_label = QLabel(self.tr("Загружаю журнал…"))
+        self.summary_label = plain_label(self.tr("Загружаю журнал…"))
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state_icon = QLabel()
-        self.state_label = QLabel()
+        self.state_label = plain_label()
         self.state_label.setWordWrap(True)
         self.progress = SyncProgressBar()
         self.sync_button = QPushButton(self.tr("Синхронизировать сейчас"))
@@ -194,7 +195,7 @@ class JournalWindow(QMainWindow):
         self.duplicates_frame = QFrame()
         self.duplicates_frame.setFrameShape(QFrame.Shape.StyledPanel)
         dup_layout = QVBoxLayout(self.duplicates_frame)
-        self.duplicates_label = QLabel()
+        self.duplicates_label = plain_label()
         self.duplicates_label.setWordWrap(True)
         self.duplicates_list = QListWidget()
         self.duplicates_list.setWordWrap(True)
@@ -213,7 +214,7 @@ class JournalWindow(QMainWindow):
         self.problems_only = QCheckBox(self.tr("Только проблемы"))
         self.problems_only.setToolTip(self.tr("Показать только ошибки и возможные дубли"))
         self.problems_only.toggled.connect(self._on_filter_toggled)
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         self.refresh_button = QPushButton(self.tr("Обновить"))
         self.refresh_button.clicked.connect(self.reload)
         filter_row.addWidget(self.problems_only)
@@ -240,7 +241,7 @@ class JournalWindow(QMainWindow):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.table, 1)
-        self.details = QLabel(self.tr("Выберите строку журнала, чтобы увидеть её полностью."))
+        self.details = plain_label(self.tr("Выберите строку журнала, чтобы увидеть её полностью."))
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setStyleSheet("QLabel { border: 1px solid #c9ccd1; border-radius: 4px; padding: 6px; }")

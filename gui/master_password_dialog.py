@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from gui.error_text import describe_error
 from gui.icons import app_icon
+from gui.plain_text import plain_label
 from gui.task_runner import TaskContext, TaskRunner
 
 MIN_LENGTH = 8
@@ -46,7 +47,7 @@ class MasterPasswordDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit = QLineEdit()
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.setVisible(False)

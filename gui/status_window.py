@@ -7,6 +7,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.icons import app_icon, state_icon
+from gui.plain_text import plain_label
 from gui.status_text import capitalised, last_sync_line, next_sync_line, status_line
 from gui.sync_controller import SyncSnapshot, SyncState
 from gui.sync_progress_bar import SyncProgressBar
@@ -19,16 +20,16 @@ class StatusWindow(QWidget):
         self.setWindowTitle(self.tr("SyncBridge — состояние"))
         self.setWindowIcon(app_icon())
         self.icon_label = QLabel()
-        self.status_label = QLabel()
+        self.status_label = plain_label()
         font = self.status_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.status_label.setFont(font)
         self.status_label.setWordWrap(True)
-        self.last_label = QLabel()
-        self.next_label = QLabel()
+        self.last_label = plain_label()
+        self.next_label = plain_label()
         self.progress = SyncProgressBar()
-        self.message_label = QLabel()
+        self.message_label = plain_label()
         self.message_label.setWordWrap(True)
         self.message_label.setVisible(False)
         note = QLabel(self.tr(

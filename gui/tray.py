@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from gui.error_text import first_line
 from gui.icons import state_icon
+from gui.plain_text import notification_text
 from gui.status_text import APP_TITLE, capitalised, last_sync_line, next_sync_line, status_line, tooltip_text
 from gui.status_window import StatusWindow
 from gui.sync_controller import SyncController, SyncSnapshot, SyncState
@@ -175,7 +176,8 @@ class TrayController(QObject):
         update_tray_menu(self.actions, snapshot)
         if self.tray is not None:
             self.tray.setIcon(state_icon(snapshot.state))
-            self.tray.setToolTip(tooltip_text(snapshot))
+            # tray tooltips are rich text on some platforms and raw on others: no markup characters at all
+            self.tray.setToolTip(notification_text(tooltip_text(snapshot)))
         if self.status_window is not None:
             self.status_window.show_snapshot(snapshot)
         self._notify_on_change(snapshot)
@@ -208,6 +210,6 @@ class TrayController(QObject):
                icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information) -> None:
         self.notifications.append((title, text))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage(title, text, icon, 10_000)
+            self.tray.showMessage(title, notification_text(text), icon, 10_000)
         elif self.status_window is not None:
             self.status_window.show_message(f"{title}: {text}" if title != APP_TITLE else text)

@@ -34,8 +34,11 @@ def test_model_columns_and_reason(qapp: Any, ui_language: Any) -> None:
     assert _row(model, 0) == [
         local, "ООО «ТехПром»", "Создано", "a1b2c3d4…", "42",
         "Создана в Битрикс24: в 1С есть, в портале не было ни связи, ни компании с ИНН 7701234567"]
-    assert model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole) == "a1b2c3d4-1111-2222-3333-444455556666"
-    assert model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == "Контрагент: ООО «ТехПром»"
+    from tests.test_gui_plain_text import shown_as
+
+    assert shown_as(model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole)) == \
+        "a1b2c3d4-1111-2222-3333-444455556666"
+    assert shown_as(model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)) == "Контрагент: ООО «ТехПром»"
     failed = journal_entry(action="fail", reason_code="failed_remote", reason_params={"error": "нет поля"})
     model.set_entries([failed])
     assert model.data(model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None

@@ -10,7 +10,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.profile import SECRET_B24_WEBHOOK
 from core.redact import mask_url
+from gui.plain_text import plain_label
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.connection_page import ConnectionPage
 from gui.wizard.form_hints import FormGrid
@@ -37,7 +37,7 @@ class Bitrix24Page(ConnectionPage):
 
         self.webhook = WebhookField()
         self.webhook.changed.connect(self._on_input_changed)
-        self.webhook_problem = QLabel()
+        self.webhook_problem = plain_label()
         self.webhook_problem.setWordWrap(True)
         self.webhook_problem.setStyleSheet("color: #b3261e;")
         self.webhook_problem.setVisible(False)

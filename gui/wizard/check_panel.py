@@ -14,13 +14,14 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from gui.plain_text import plain_label
 
 OK_MARK = "✔"
 FAIL_MARK = "✖"
@@ -42,7 +43,7 @@ class CheckPanel(QWidget):
         self._running = False
         self.button = QPushButton(self.tr("Проверить подключение"))
         self.button.clicked.connect(self._on_clicked)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.results = QListWidget()
         self.results.setWordWrap(True)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizardPage
 
+from gui.plain_text import plain_label
+
 
 class SummaryPage(QWizardPage):
     def __init__(self, save: Callable[[], None]) -> None:
@@ -21,7 +23,7 @@ class SummaryPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.after = QLabel(self.tr(
