@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="последний запуск, счётчики, очередь, проблемы")
     status.add_argument("--json", action="store_true", help="вывод в JSON")
     sub.add_parser("run", help="работать по расписанию без окна (режим службы)")
+    state = sub.add_parser("state", help="проверить базу состояния или восстановить её из резервной копии")
+    state.add_argument("action", choices=("check", "restore"),
+                       help="check — проверить целостность; restore — вернуть копию после последней успешной "
+                            "синхронизации (текущий файл сохраняется рядом)")
     sandbox = sub.add_parser("sandbox", help="запустить только учебные серверы 1С и Битрикс24 и показать адреса")
     sandbox.add_argument("--seconds", type=float, default=0, help="остановиться через N секунд (0 — по Ctrl+C)")
     sandbox.add_argument("--configuration", default="ut11", choices=KNOWN_ONEC_PROFILES,
@@ -101,6 +105,10 @@ def _dispatch(args: argparse.Namespace, paths: AppPaths) -> int:
         return cmd_status(paths, as_json=args.json)
     if command == "run":
         return cmd_run(paths)
+    if command == "state":
+        from core.state_commands import cmd_state
+
+        return cmd_state(paths, args.action)
     if command == "sandbox":
         return cmd_sandbox(paths, args.seconds, args.configuration)
     if command == "demo":

@@ -62,3 +62,11 @@ class SecretMaskingFilter(logging.Filter):
             record.msg = masked
             record.args = None
         return True
+
+
+class MaskingFormatter(logging.Formatter):
+    """Masks the *whole* formatted record: the filter sees only the message, while a traceback (``exc_info``,
+    ``stack_info``) is rendered later by the formatter and may quote a URL with the webhook code or a password."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_text(super().format(record))

@@ -7,6 +7,7 @@ WAL mode lets the GUI read the journal while a sync writes.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from core import messages
+from core.private_files import private_dir, private_file, touch_private
+from core.redact import mask_text
+from core.state.health import corrupt_error, file_problem, newest_backup, rotate_backup
 from core.state.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+#: bounds on what one journal line or run may store (incoming data is untrusted in size)
+MAX_TITLE = 500
+MAX_PARAM_TEXT = 2000
+MAX_ERROR_TEXT = 4000
+
+
+def bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def now_iso() -> str:
@@ -101,14 +116,27 @@ class StateStore:
     @classmethod
     def open(cls, path: str | Path) -> StateStore:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        store = cls(conn, path)
-        store._migrate()
+        private_dir(path.parent)
+        existed = path.exists()
+        if existed:
+            problem = file_problem(path)
+            # an emptied file with a backup beside it is damage, not a first start: never reset it silently
+            if problem is not None and not (problem == "файл пуст" and newest_backup(path) is None):
+                raise corrupt_error(path, problem)
+        # SQLite gives -wal/-shm the mode of the database file: making it 0600 first keeps all three private
+        touch_private(path)
+        try:
+            conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store = cls(conn, path)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise corrupt_error(path, f"SQLite: {exc}") from None
+        for suffix in ("-wal", "-shm"):
+            private_file(path.with_name(path.name + suffix))
         return store
 
     def close(self) -> None:
@@ -204,8 +232,17 @@ class StateStore:
             return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int], error: str | None = None) -> None:
+        # the error text may quote an exception with a URL or a server answer: masked and bounded before storing
+        stored_error = None if error is None else bounded(mask_text(error), MAX_ERROR_TEXT)
         self._exec("UPDATE runs SET finished_at=?, status=?, counts=?, error=? WHERE id=?",
-                   (now_iso(), status, json.dumps(counts), error, run_id))
+                   (now_iso(), status, json.dumps(counts), stored_error, run_id))
+        if status == "ok" and self.path is not None:
+            # the way back from a damaged database: a copy after each successful run (two generations)
+            try:
+                with self._lock:
+                    rotate_backup(self._conn, self.path)
+            except (OSError, sqlite3.Error):
+                log.warning("state backup failed", exc_info=True)
 
     def last_run(self, *, include_dry: bool = False) -> RunInfo | None:
         where = "" if include_dry else "WHERE dry_run=0"
@@ -227,7 +264,10 @@ class StateStore:
     def journal_add(self, *, run_id: int | None, entity: str, direction: str, action: str, reason_code: str,
                     reason_params: dict[str, Any] | None = None, onec_ref: str | None = None,
                     b24_id: str | None = None, title: str = "") -> None:
-        params = reason_params or {}
+        # incoming data is bounded here whatever a pipeline hands over: a 10 MB name must not bloat the database
+        params = {k: bounded(mask_text(v), MAX_PARAM_TEXT) if isinstance(v, str) else v
+                  for k, v in (reason_params or {}).items()}
+        title = bounded(title, MAX_TITLE)
         self._exec(
             "INSERT INTO journal (ts, run_id, entity, direction, action, onec_ref, b24_id, title, reason_code, "
             "reason_params, reason_text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
