@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="последний запуск, счётчики, очередь, проблемы")
     status.add_argument("--json", action="store_true", help="вывод в JSON")
     sub.add_parser("run", help="работать по расписанию без окна (режим службы)")
+    secrets = sub.add_parser("secrets", help="мастер-пароль и хранилище паролей",
+                             description="change-master-password — сменить мастер-пароль (старый из "
+                                         "SYNCBRIDGE_MASTER_PASSWORD или с клавиатуры, новый из "
+                                         "SYNCBRIDGE_NEW_MASTER_PASSWORD или с клавиатуры); reset — начать "
+                                         "хранилище заново, если оно не открывается (файлы сохраняются рядом).")
+    secrets.add_argument("action", choices=("change-master-password", "reset"))
     state = sub.add_parser("state", help="проверить базу состояния или восстановить её из резервной копии")
     state.add_argument("action", choices=("check", "restore"),
                        help="check — проверить целостность; restore — вернуть копию после последней успешной "
@@ -105,6 +111,10 @@ def _dispatch(args: argparse.Namespace, paths: AppPaths) -> int:
         return cmd_status(paths, as_json=args.json)
     if command == "run":
         return cmd_run(paths)
+    if command == "secrets":
+        from core.secrets_commands import cmd_secrets
+
+        return cmd_secrets(paths, args.action)
     if command == "state":
         from core.state_commands import cmd_state
 
