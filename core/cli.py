@@ -22,6 +22,7 @@ from core import __version__
 from core.errors import ConfigError, SyncBridgeError
 from core.log_setup import setup_logging
 from core.paths import AppPaths
+from core.plain_http import confirm_plain_http
 from core.profile import KNOWN_ONEC_PROFILES, Profile, ProfileStore, normalise_onec_url
 from core.redact import mask_url
 from core.service_loop import run_service
@@ -56,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--bitrix24-url", required=True, help="адрес портала, например https://company.bitrix24.ru")
     setup.add_argument("--bitrix24-ca-file", help="сертификат частного центра сертификации коробочного портала "
                                                   "(TLS проверяется всегда)")
+    setup.add_argument("--onec-ca-file", help="сертификат внутреннего центра сертификации для 1С по https://")
+    setup.add_argument("--onec-allow-http", action="store_true",
+                       help="согласиться на http:// для 1С без вопроса (логин и пароль идут открытым текстом)")
     setup.add_argument("--schedule-minutes", type=int, default=15, help="интервал автосинхронизации, минут")
     setup.add_argument("--no-check", action="store_true", help="сохранить без проверки подключений")
 
@@ -144,6 +148,7 @@ def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
     from core.setup_service import apply_setup
 
     onec_url = normalise_onec_url(args.onec_url)
+    confirm_plain_http(onec_url, allowed=args.onec_allow_http)
     password = _secret(ENV_ONEC_PASSWORD, "Пароль пользователя 1С: ")
     webhook = _secret(ENV_WEBHOOK, "Адрес входящего вебхука Битрикс24: ")
     if not _same_portal(webhook, args.bitrix24_url):
@@ -155,11 +160,12 @@ def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
     chosen = "ut11" if args.onec_profile == "auto" else args.onec_profile  # validated now, replaced by detection
     profile = Profile(onec_url=onec_url, onec_user=args.onec_user, onec_profile=chosen,
                       bitrix24_url=args.bitrix24_url.rstrip("/"), bitrix24_ca_file=args.bitrix24_ca_file,
+                      onec_ca_file=args.onec_ca_file,
                       schedule_minutes=args.schedule_minutes)
     profile.validate()
     if not args.no_check:
         onec_report = check_onec(onec_url, args.onec_user, password, args.onec_profile,
-                                 cache_dir=paths.data_dir / "onec")
+                                 cache_dir=paths.data_dir / "onec", ca_file=args.onec_ca_file)
         reports = [("1С", onec_report), ("Битрикс24", check_bitrix24(webhook, args.bitrix24_ca_file))]
         for name, report in reports:
             print(f"{name}:\n{_indent(report.text())}")
@@ -203,7 +209,7 @@ def cmd_check(paths: AppPaths) -> int:
     profile = _load_profile(paths)
     store = CredentialStore(paths)
     onec = check_onec(profile.onec_url, profile.onec_user, store.require(SECRET_ONEC_PASSWORD, "пароль 1С"),
-                      profile.onec_profile, cache_dir=paths.data_dir / "onec")
+                      profile.onec_profile, cache_dir=paths.data_dir / "onec", ca_file=profile.onec_ca_file)
     b24 = check_bitrix24(store.require(SECRET_B24_WEBHOOK, "вебхук Битрикс24"), profile.bitrix24_ca_file)
     print(f"1С ({mask_url(profile.onec_url)}):\n{_indent(onec.text())}")
     print(f"Битрикс24 ({profile.bitrix24_url}):\n{_indent(b24.text())}")

@@ -12,7 +12,7 @@ from core.secrets import CredentialStore
 
 def open_onec(profile: Profile, credentials: CredentialStore) -> OneCClient:
     password = credentials.require(SECRET_ONEC_PASSWORD, "пароль пользователя 1С")
-    return OneCClient(profile.onec_url, profile.onec_user, password)
+    return OneCClient(profile.onec_url, profile.onec_user, password, ca_file=profile.onec_ca_file)
 
 
 def open_bitrix24(profile: Profile, credentials: CredentialStore,

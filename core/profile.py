@@ -35,6 +35,7 @@ class Profile:
     bitrix24_burst: int = 50
     entities: list[str] = field(default_factory=list)  # entities to sync; empty = every one the 1C profile maps
     entity_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per entity: price types, stages…
+    onec_ca_file: str | None = None  # PEM of an internal CA for a 1C behind https with a private certificate
 
     def __post_init__(self) -> None:
         if not self.originator_id:
@@ -56,6 +57,8 @@ class Profile:
             problems.append("интервал синхронизации должен быть от 1 до 1440 минут")
         if self.bitrix24_ca_file and not Path(self.bitrix24_ca_file).is_file():
             problems.append(f"файл сертификата {self.bitrix24_ca_file} не найден")
+        if self.onec_ca_file and not Path(self.onec_ca_file).is_file():
+            problems.append(f"файл сертификата 1С {self.onec_ca_file} не найден")
         if problems:
             raise ConfigError("Профиль настроен неверно: " + "; ".join(problems) + ".",
                               "Исправьте настройки: syncbridge setup … или мастер настройки.")

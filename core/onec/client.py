@@ -24,13 +24,14 @@ import logging
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
 
-from core.errors import AnswerLost, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
+from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.onec import query
 from core.onec.errors import describe, looks_like_html, map_error, parse_odata_error
 from core.onec.metadata import EntitySetInfo, parse_metadata
@@ -81,8 +82,14 @@ class OneCClient:
         self.session = requests.Session()
         self.session.auth = _Utf8BasicAuth(user, password)
         self.session.headers.update({"Accept": "application/json", "User-Agent": "SyncBridge/0.1"})
-        if ca_file:
-            self.session.verify = ca_file
+        if ca_file is not None and not Path(ca_file).is_file():
+            raise ConfigError(f"Файл сертификата удостоверяющего центра для 1С не найден: {ca_file}.",
+                              "Укажите PEM-файл корневого сертификата, которым подписан сертификат сервера 1С.")
+        # per request, not on the session: a session-level path is overridden by REQUESTS_CA_BUNDLE from the
+        # environment, a per-request one is not
+        self._verify: str | bool = str(ca_file) if ca_file else True
+        if split.scheme == "http":
+            log.warning("1С: %s без TLS — логин и пароль 1С идут по сети открытым текстом", self.host)
 
     def close(self) -> None:
         self.session.close()
@@ -276,7 +283,8 @@ class OneCClient:
         lost_hint = ("Запись могла сохраниться в 1С. Прежде чем повторять, найдите объект в 1С "
                      "(по ключу или реквизитам) — повторная отправка может создать дубль.")
         try:
-            response = self.session.request(method, url, data=data, timeout=self.timeout,
+            response = self.session.request(method, url, data=data, timeout=self.timeout, verify=self._verify,
+                                            allow_redirects=False,
                                             headers={"Content-Type": "application/json;charset=utf-8"})
         except requests.exceptions.SSLError as exc:
             raise self._tls_failed(exc) from None
@@ -286,6 +294,9 @@ class OneCClient:
             raise AnswerLost(f"Ответ 1С при {action} потерян ({self.host}): {_reason(exc)}.", lost_hint) from None
         status = response.status_code
         content_type = response.headers.get("Content-Type", "")
+        if 300 <= status < 400:
+            # nothing was written: a redirect is answered before the handler runs
+            raise refused_redirect(self.host, response)
         if status in RETRY_STATUSES or (looks_like_html(response.content, content_type) and (
                 status < 300 or status >= 500)):
             raise AnswerLost(f"Ответ 1С при {action} потерян ({self.host}): "
@@ -339,7 +350,8 @@ class OneCClient:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self.session.request(method, url, timeout=self.timeout, stream=stream)
+                response = self.session.request(method, url, timeout=self.timeout, stream=stream,
+                                                verify=self._verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise self._tls_failed(exc) from None
             except requests.exceptions.ConnectionError as exc:  # incl. ConnectTimeout and a dropped connection
@@ -352,6 +364,9 @@ class OneCClient:
                 raise self._connection_failed(exc) from None
             except requests.RequestException as exc:
                 raise self._connection_failed(exc) from None
+            if 300 <= response.status_code < 400:
+                response.close()
+                raise refused_redirect(self.host, response)
             if response.status_code in RETRY_STATUSES and not last:
                 log.info("1С: повтор GET после HTTP %s", response.status_code)
                 response.close()
@@ -394,3 +409,14 @@ def _reason(exc: BaseException) -> str:
     if "RemoteDisconnected" in text or "reset" in text.lower() or "aborted" in text.lower():
         return "соединение разорвано сервером без ответа"
     return "ошибка соединения"
+
+
+def refused_redirect(host: str, response: requests.Response) -> ConfigError:
+    """1C is never followed to another address: Basic credentials would go along, maybe to plain http."""
+    target = urlsplit(urljoin(response.url or "", response.headers.get("Location", "")))
+    where = f"{target.scheme}://{target.hostname}" + (f":{target.port}" if target.port else "") \
+        if target.hostname else "адрес не указан"
+    return ConfigError(
+        f"Сервер 1С {host} перенаправляет запрос ({response.status_code}) на {mask_url(where)}. Перенаправления "
+        "не выполняются: вместе с запросом ушли бы логин и пароль 1С.",
+        "Укажите в настройках конечный адрес публикации 1С (тот, куда ведёт перенаправление), по https://.")

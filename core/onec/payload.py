@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -29,9 +30,35 @@ TYPE_PREFIX = "StandardODATA."
 UNDEFINED = "StandardODATA.Undefined"
 
 
+#: deeper than any 1C answer nests (object → table → row → value is 4-5); a hostile or broken answer nested
+#: thousands deep would otherwise end in RecursionError, a traceback instead of a message
+MAX_JSON_DEPTH = 64
+_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET_RE = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """Deepest nesting of ``text`` (strings skipped), counted without recursion."""
+    depth = deepest = 0
+    for bracket in _BRACKET_RE.findall(_JSON_STRING_RE.sub('""', text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def loads(data: bytes | str) -> Any:
-    """Parse a 1C JSON body; fractional numbers become Decimal, never float."""
-    return json.loads(data, parse_float=Decimal)
+    """Parse a 1C JSON body; fractional numbers become Decimal, never float. Nesting deeper than MAX_JSON_DEPTH is
+    refused with a ValueError (what callers already treat as "not JSON")."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise ValueError(f"JSON вложен глубже {MAX_JSON_DEPTH} уровней")
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise ValueError("JSON вложен слишком глубоко") from None
 
 
 def dumps(body: Any) -> bytes:

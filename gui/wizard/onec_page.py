@@ -8,7 +8,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout
 
+from core.plain_http import is_plain_http
 from core.profile import SECRET_ONEC_PASSWORD, normalise_onec_url
+from gui.plain_text import plain_label
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.connection_page import ConnectionPage
 from gui.wizard.form_hints import FormGrid
@@ -57,12 +59,23 @@ class OneCPage(ConnectionPage):
             "«Определить автоматически»: проверка подключения прочитает описание публикации ($metadata) и "
             "узнает конфигурацию. Выберите её вручную, если база доработана или проверку вы пропускаете."))
 
+        # plain http sends the 1C login and password in clear text: allowed (LAN publications), never silently
+        self.http_warning = plain_label(self.tr(
+            "Адрес начинается с http:// — имя пользователя и его пароль будут передаваться по сети открытым "
+            "текстом. Если публикация доступна по https://, укажите этот адрес."))
+        self.http_warning.setWordWrap(True)
+        self.http_warning.setStyleSheet("color: #a15c00;")
+        self.http_warning.setVisible(False)
+        self.url_edit.textChanged.connect(
+            lambda text: self.http_warning.setVisible(is_plain_http(normalise_onec_url(text))))
+
         for edit in (self.url_edit, self.user_edit, self.password_edit):
             edit.textChanged.connect(self._on_input_changed)
         self.profile_combo.currentIndexChanged.connect(self._on_input_changed)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.http_warning)
         layout.addSpacing(6)
         layout.addWidget(self.check)
         layout.addStretch(1)
