@@ -160,3 +160,10 @@ def test_a_302_to_another_host_does_not_resend_the_webhook_there(tmp_path: Path)
     finally:
         server.shutdown()
         target.stop()
+
+
+def test_update_and_delete_of_a_missing_record_are_recognised_as_not_found(client) -> None:
+    for method in ("crm.company.update", "crm.requisite.bankdetail.delete"):
+        with pytest.raises(RemoteError) as caught:
+            client.call(method, {"id": 987654, "fields": {"TITLE": "x"}})
+        assert caught.value.not_found and caught.value.code == ""

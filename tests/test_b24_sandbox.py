@@ -102,10 +102,17 @@ def test_required_and_shape_errors(portal: Portal):
 
 
 def test_missing_records_answer_like_the_reference(portal: Portal):
-    for method in ("crm.company.get", "crm.company.update", "crm.company.delete", "crm.contact.get"):
+    for method in ("crm.company.get", "crm.contact.get"):
         with pytest.raises(PortalError) as caught:
             call(portal, method, {"id": 424242, "fields": {"TITLE": "x"}})
         assert caught.value.body() == {"error": "", "error_description": "Not found"}
+    # update/delete answer with the REST proxy's own text and an empty code, whatever the family's list uses
+    for method, text in (("crm.company.update", "Company is not found"), ("crm.company.delete", "Company is not found"),
+                         ("crm.requisite.update", "Requisite is not found"),
+                         ("crm.requisite.bankdetail.delete", "BankDetail is not found")):
+        with pytest.raises(PortalError) as caught:
+            call(portal, method, {"id": 424242, "fields": {"NAME": "x"}})
+        assert (caught.value.status, caught.value.body()) == (400, {"error": "", "error_description": text})
     with pytest.raises(PortalError) as caught:
         call(portal, "crm.requisite.get", {"id": 424242})
     assert caught.value.body() == {"error": 0, "error_description": "Not found"}

@@ -70,6 +70,10 @@ def test_auth_and_routing_errors(sandbox: Bitrix24Sandbox):
     )
     not_rest = requests.get(f"https://127.0.0.1:{sandbox.port}/", verify=sandbox.ca_file, timeout=10)
     assert not_rest.status_code == 404 and not_rest.text.lstrip().startswith("<html>")
+    no_credentials = requests.post(f"https://127.0.0.1:{sandbox.port}/rest/crm.company.list.json",
+                                   verify=sandbox.ca_file, timeout=10)
+    assert (no_credentials.status_code, no_credentials.json()) == (
+        401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"})
     not_found = post(sandbox, "crm.company.get", json={"id": 999})
     assert (not_found.status_code, not_found.json()) == (400, {"error": "", "error_description": "Not found"})
 

@@ -9,6 +9,7 @@ nginx/proxy HTML page in front of a box).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,9 +108,14 @@ def _number(value: Any) -> float | None:
         return None
 
 
+_LEGACY_NOT_FOUND_RE = re.compile(r"(?:[a-z]+ is )?not found\.?")
+
+
 def is_not_found(error: ErrorInfo) -> bool:
-    """Legacy ``400 {"error":"","error_description":"Not found"}`` and crm.item's ``NOT_FOUND``."""
-    return error.key == "NOT_FOUND" or (error.key in ("", "0") and error.description.strip().lower() == "not found")
+    """Legacy ``400 {"error":"","error_description":"Not found"}`` (get), ``"Company is not found"`` (update and
+    delete of a missing id), and crm.item's ``NOT_FOUND``."""
+    return error.key == "NOT_FOUND" or (
+        error.key in ("", "0") and _LEGACY_NOT_FOUND_RE.fullmatch(error.description.strip().lower()) is not None)
 
 
 def is_access_denied_text(error: ErrorInfo) -> bool:

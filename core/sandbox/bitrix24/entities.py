@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import multifields
-from .errors import PortalError, not_found_legacy
+from .errors import PortalError, not_found_legacy, not_found_on_write
 from .filters import compile_filter, sort_records
 from .schema import MULTIFIELD_TYPES, Field
 from .values import store_value
@@ -142,7 +142,9 @@ class LegacyEntity:
     def update(
         self, entity_id: int, fields: dict[str, Any], *, now: str, user_id: int, next_mf_id: Callable[[], int]
     ) -> bool:
-        stored = self.get_record(entity_id)
+        stored = self.records.get(entity_id)
+        if stored is None:
+            raise not_found_on_write(self.kind)
         if self.has_multifields:
             multifields.check_legacy(fields, is_update=True)
         record = copy.deepcopy(stored)
@@ -161,7 +163,8 @@ class LegacyEntity:
         return True
 
     def delete(self, entity_id: int) -> bool:
-        self.get_record(entity_id)
+        if entity_id not in self.records:
+            raise not_found_on_write(self.kind)
         del self.records[entity_id]
         return True
 

@@ -27,3 +27,14 @@ def insufficient_scope() -> PortalError:
     return PortalError(
         401, "insufficient_scope", "The request requires higher privileges than provided by the webhook token"
     )
+
+
+#: what crm.*.update / crm.*.delete answer for an id that does not exist: the REST proxies' own text
+#: (CCrm*RestProxy::innerUpdate/innerDelete: "Company is not found"), error code "" (RestException default),
+#: HTTP 400 — unlike *.get, which says just "Not found"
+NOT_FOUND_ON_WRITE = {"company": "Company", "contact": "Contact", "requisite": "Requisite",
+                      "bankdetail": "BankDetail"}
+
+
+def not_found_on_write(kind: str) -> PortalError:
+    return PortalError(400, "", f"{NOT_FOUND_ON_WRITE.get(kind, kind.capitalize())} is not found")

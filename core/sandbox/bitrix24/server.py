@@ -41,6 +41,7 @@ FAULT_KINDS = frozenset(
 #: how long "slow_after_write" holds the answer back (longer than a test client's read timeout)
 SLOW_ANSWER_SECONDS = 1.0
 _PATH_RE = re.compile(r"/rest/(?P<user>[^/]+)/(?P<code>[^/]+)/(?P<method>[^/]+)/?")
+_NO_CREDENTIALS_RE = re.compile(r"/rest/[^/]+/?")
 
 NGINX_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -206,7 +207,10 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         match = _PATH_RE.fullmatch(split.path)
         if not match:
-            if split.path.startswith("/rest/"):
+            if _NO_CREDENTIALS_RE.fullmatch(split.path):
+                # /rest/<method> without user id and code: the REST server finds no auth at all
+                self._send_json(401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"})
+            elif split.path.startswith("/rest/"):
                 self._send_json(404, method_not_found().body())
             else:
                 self._send_html(404, NGINX_404)
