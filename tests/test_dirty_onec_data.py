@@ -116,3 +116,24 @@ def test_a_1c_name_that_looks_like_a_batch_reference_arrives_as_typed(world: Sli
     assert company["TITLE"] == "$result[c0]"
     requisite = next(r for r in world.b24.entities("requisite") if r.get("XML_ID") == techprom["Ref_Key"])
     assert requisite["RQ_COMPANY_FULL_NAME"] == "$result[r0][ID]" and requisite["ENTITY_ID"] == company["ID"]
+
+
+def test_a_10_mb_name_does_not_bloat_the_state_database(world: Slice) -> None:  # noqa: F811
+    techprom = world.cp("ООО «ТехПром»")
+    huge = "Очень длинное наименование " * 400_000  # ~10 MB
+    template = next(line for line in techprom["КонтактнаяИнформация"] if line["Тип"] == "АдресЭлектроннойПочты")
+    contact_info = [dict(line) for line in techprom["КонтактнаяИнформация"]]
+    spam = "; ".join(f"a{i}@spam.ru" for i in range(50_000))  # a pasted list of 50 000 addresses, ~700 KB
+    contact_info.append({**template, "АдресЭП": spam, "Представление": spam, "Значение": ""})
+    for number, line in enumerate(contact_info, start=1):
+        line["LineNumber"] = str(number)
+    world.onec.modify(CP, techprom["Ref_Key"], НаименованиеПолное=huge, КонтактнаяИнформация=contact_info)
+    report = world.sync()
+    assert report.failed == 0
+    company = world.companies_by_origin()[techprom["Ref_Key"]]
+    assert len(company["EMAIL"]) <= 20
+    store = world.store()
+    store.close()
+    db = world.paths.state_db
+    total = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
+    assert total < 3_000_000, f"state database files take {total} bytes"

@@ -19,6 +19,9 @@ from collections.abc import Iterable
 MULTIFIELD_MAX = 250
 #: check_email refuses anything longer before looking at it
 EMAIL_MAX = 320
+#: more phones or e-mails than this in one 1C card is garbage (a pasted list), not contact data: the rest is left
+#: out with a note, so a 10 MB field cannot bloat the portal card or the state database
+MAX_VALUES = 20
 
 # check_email (main/tools.php): atoms of the local part include unicode letters; the domain's last label is
 # 2..20 characters; dots cannot start, end or repeat in the local part. Case-insensitive, unicode.
@@ -95,7 +98,16 @@ def normalise_emails(values: Iterable[str], label: str = "e-mail") -> tuple[list
                 continue
             if candidate.lower() not in (r.lower() for r in result):
                 result.append(candidate)
-    return result, notes
+    return _capped(result, notes, label)
+
+
+def _capped(values: list[str], notes: list[str], label: str) -> tuple[list[str], list[str]]:
+    if len(values) > MAX_VALUES:
+        notes.append(f"{label}: перенесены первые {MAX_VALUES} из {len(values)}")
+        values = values[:MAX_VALUES]
+    if len(notes) > MAX_VALUES:
+        notes = [*notes[:MAX_VALUES], f"{label}: ещё {len(notes) - MAX_VALUES} значений не перенесены"]
+    return values, notes
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -145,7 +157,7 @@ def normalise_phones(values: Iterable[str], label: str = "телефон") -> tu
                 continue
             if phone not in result:
                 result.append(phone)
-    return result, notes
+    return _capped(result, notes, label)
 
 
 def _shorten(text: str, limit: int = 60) -> str:

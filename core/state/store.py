@@ -327,7 +327,8 @@ class StateStore:
         cur = self._exec(
             "INSERT OR IGNORE INTO duplicates (entity, onec_ref, b24_type, b24_id, onec_title, b24_title, reason, "
             "created_at) VALUES (?,?,?,?,?,?,?,?)",
-            (entity, onec_ref, b24_type, str(b24_id), onec_title, b24_title, reason, now_iso()))
+            (entity, onec_ref, b24_type, str(b24_id), bounded(onec_title, MAX_TITLE), bounded(b24_title, MAX_TITLE),
+             bounded(reason, MAX_PARAM_TEXT), now_iso()))
         return cur.rowcount > 0
 
     def duplicates(self, status: str | None = "open") -> list[DuplicateItem]:
