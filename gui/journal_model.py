@@ -42,6 +42,7 @@ def action_label(action: str) -> str:
         "fail": QCoreApplication.translate("JournalModel", "Ошибка"),
         "duplicate": QCoreApplication.translate("JournalModel", "Возможный дубль"),
         "mark": QCoreApplication.translate("JournalModel", "Отмечено"),
+        "note": QCoreApplication.translate("JournalModel", "Замечание"),
     }
     return labels.get(action, action)
 

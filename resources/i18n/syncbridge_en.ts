@@ -178,6 +178,10 @@
         <translation>Marked</translation>
     </message>
     <message>
+        <source>Замечание</source>
+        <translation>Note</translation>
+    </message>
+    <message>
         <source>Время</source>
         <translation>Time</translation>
     </message>
@@ -425,6 +429,10 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <message>
         <source>«Определить автоматически»: проверка подключения прочитает описание публикации ($metadata) и узнает конфигурацию. Выберите её вручную, если база доработана или проверку вы пропускаете.</source>
         <translation>“Detect automatically”: the connection check reads the publication description ($metadata) and recognises the configuration. Choose it by hand if the base is customised or you skip the check.</translation>
+    </message>
+    <message>
+        <source>Адрес начинается с http:// — имя пользователя и его пароль будут передаваться по сети открытым текстом. Если публикация доступна по https://, укажите этот адрес.</source>
+        <translation>The address starts with http:// — the user name and password will travel over the network in clear text. If the publication is available over https://, enter that address.</translation>
     </message>
     <message>
         <source>сохранён</source>
