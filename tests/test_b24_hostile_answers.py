@@ -58,9 +58,9 @@ def test_a_200_batch_without_usable_results_fails_every_command(monkeypatch, cli
     assert out.result == {} or all(out.result.get(k) is None for k in ("o0", "g0"))
     assert isinstance(out.errors["o0"], MalformedAnswer) and not out.errors["o0"].not_found
     assert isinstance(out.errors["g0"], MalformedAnswer) and not out.errors["g0"].not_found
-    assert not out.errors["o0"].maybe_written
+    assert not out.errors["o0"].answer_missing
     if "a0" in out.errors:
-        assert out.errors["a0"].maybe_written  # a write without an answer is uncertain, not failed
+        assert out.errors["a0"].answer_missing  # a write without an answer is uncertain, not failed
 
 
 def test_halted_batch_leaves_commands_after_the_failure_not_run(monkeypatch, client) -> None:
@@ -167,3 +167,48 @@ def test_update_and_delete_of_a_missing_record_are_recognised_as_not_found(clien
         with pytest.raises(RemoteError) as caught:
             client.call(method, {"id": 987654, "fields": {"TITLE": "x"}})
         assert caught.value.not_found and caught.value.code == ""
+
+
+def test_a_lookup_batch_answered_with_nothing_creates_no_duplicates(tmp_path: Path, monkeypatch) -> None:
+    """End to end: the portal answers every lookup batch 200 with entries of the wrong type. Read as "nothing
+    found" the run would create every company again and report success; now the lookups fail, nothing is written."""
+    from core.paths import AppPaths
+    from core.profile import Profile
+    from core.sandbox.onec.server import OneCSandbox
+    from core.setup_service import apply_setup
+    from core.sync.runner import SyncRunner
+
+    onec = OneCSandbox(users={"Интеграция": "пароль-1С"})
+    b24 = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
+    onec.start()
+    b24.start()
+    try:
+        home = AppPaths.resolve(tmp_path / "home").ensure()
+        apply_setup(home, Profile(onec_url=onec.url, onec_user="Интеграция", bitrix24_url="https://127.0.0.1",
+                                  bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50, bitrix24_burst=500),
+                    "пароль-1С", b24.webhook_url)
+        first = SyncRunner(home).run_once()
+        assert first.failed == 0
+        companies = len(b24.entities("company"))
+
+        real_exchange = Bitrix24Client._exchange
+
+        def garbled(self, method, params, *, is_read, billed):  # type: ignore[no-untyped-def]
+            if method == "batch" and is_read:
+                # 200, every command "answered" with something that is not a list or a record
+                return {"result": {"result": {key: "" for key in params["cmd"]}, "result_error": []}, "time": {}}
+            return real_exchange(self, method, params, is_read=is_read, billed=billed)
+
+        monkeypatch.setattr(Bitrix24Client, "_exchange", garbled)
+        store_path = home.state_db
+        store_path.unlink()  # a fresh state: every record looks new and must be looked up
+        for suffix in ("-wal", "-shm"):
+            store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
+        for backup in store_path.parent.glob(store_path.name + ".bak*"):
+            backup.unlink()
+        second = SyncRunner(home).run_once()
+        assert second.status != "ok" and second.failed > 0
+        assert len(b24.entities("company")) == companies  # not one duplicate
+    finally:
+        onec.stop()
+        b24.stop()

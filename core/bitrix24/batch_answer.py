@@ -19,7 +19,7 @@ from .methods import is_read_method
 class MalformedAnswer(RemoteError):
     """The portal answered 200, but not with a usable answer for this command.
 
-    ``maybe_written`` is True for a write: it may have been stored, so it is *uncertain* (resolve by identity
+    ``answer_missing`` is True for a write: it may have been stored, so it is *uncertain* (resolve by identity
     lookup, never re-send blindly); for a read it is simply a failed read, never "not found"."""
 
     def __init__(self, method: str, problem: str) -> None:
@@ -30,7 +30,8 @@ class MalformedAnswer(RemoteError):
             else "Повторите синхронизацию позже; если повторяется — передайте текст администратору портала.",
             code="MALFORMED_ANSWER",
         )
-        self.maybe_written = write
+        #: the engine reads this: a write without an answer is uncertain (identity lookup), not failed
+        self.answer_missing = write
 
 
 def _shape_problem(method: str, value: Any) -> str | None:
