@@ -98,9 +98,10 @@ def test_client_pauses_a_method_before_the_portal_blocks_it(tmp_path: Path):
             client.call("crm.company.list")
         assert fake.sleeps == []
         client.call("crm.company.list")  # 0.3 s spent >= 0.25: wait for the oldest basket first
-        assert len(fake.sleeps) == 1 and 590 < fake.sleeps[0] <= 602
+        assert 590 < sum(fake.sleeps) <= 602 and max(fake.sleeps) <= 1.0  # in slices that watch cancel
+        waited = len(fake.sleeps)
         client.call("crm.company.fields")
-        assert len(fake.sleeps) == 1
+        assert len(fake.sleeps) == waited  # another method does not wait
     finally:
         sandbox.stop()
 
