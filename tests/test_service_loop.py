@@ -81,3 +81,60 @@ def test_stop_and_keyboard_interrupt_still_end_the_loop() -> None:
         run_service(interrupted, stop, INTERVAL, say=lambda _l: None, wait=lambda _s: None)
     stop.set()
     assert run_service(lambda: pytest.fail("must not run"), stop, INTERVAL) == 0
+
+
+@pytest.mark.integration
+def test_the_real_service_loop_survives_faults_against_the_sandboxes(tmp_path, monkeypatch) -> None:
+    """The real runner, the real sandboxes, a fault injected before every run: the loop keeps going and the
+    portal ends up right (no duplicates) once the faults stop."""
+    from core.paths import AppPaths
+    from core.profile import Profile
+    from core.sandbox.bitrix24.server import Bitrix24Sandbox
+    from core.sandbox.onec.server import OneCSandbox
+    from core.setup_service import apply_setup
+    from core.sync import runner as runner_module
+    from core.sync.runner import SyncRunner
+
+    onec = OneCSandbox(users={"Интеграция": "пароль-1С"})
+    b24 = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
+    onec.start()
+    b24.start()
+    home = AppPaths.resolve(tmp_path / "home").ensure()
+    apply_setup(home, Profile(onec_url=onec.url, onec_user="Интеграция", bitrix24_url="https://127.0.0.1",
+                              bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50, bitrix24_burst=500),
+                "пароль-1С", b24.webhook_url)
+    real_open = runner_module.open_onec
+    faults = [
+        lambda: b24.inject_fault("batch", "internal_error", times=3),
+        lambda: b24.inject_fault("batch:crm.company.add", "reset_after_write"),
+        lambda: monkeypatch.setattr(runner_module, "open_onec",
+                                    lambda *a, **k: (_ for _ in ()).throw(RuntimeError("bug in a client"))),
+        lambda: monkeypatch.setattr(runner_module, "open_onec", real_open),
+        lambda: b24.inject_fault("batch:crm.requisite.add", "html_502_after_write"),
+        lambda: None,
+        lambda: None,
+    ]
+    stop = threading.Event()
+    lines: list[str] = []
+    runs = 0
+
+    def wait(_seconds: float) -> None:
+        nonlocal runs
+        runs += 1
+        if runs >= len(faults):
+            stop.set()
+        else:
+            faults[runs]()
+
+    try:
+        faults[0]()
+        failures = run_service(lambda: SyncRunner(home).run_once(trigger="schedule", cancel=stop), stop, INTERVAL,
+                               say=lines.append, wait=wait)
+        assert runs == len(faults) and failures >= 1
+        assert "Синхронизация завершена:" in lines[-1]
+        active = [r for r in onec.rows("Catalog_Контрагенты") if not r["DeletionMark"]]
+        origins = [c["ORIGIN_ID"] for c in b24.entities("company") if c.get("ORIGIN_ID")]
+        assert sorted(origins) == sorted(r["Ref_Key"] for r in active)  # each once: no duplicates
+    finally:
+        onec.stop()
+        b24.stop()
