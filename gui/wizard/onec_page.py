@@ -31,6 +31,7 @@ class OneCPage(ConnectionPage):
         super().__init__(services, runner)
         self._saved: tuple[str, str, str] | None = None  # (url, user, profile) of the existing profile
         self._detected: str | None = None  # what the last check found in $metadata
+        self._ca_file: str | None = None  # the existing profile's 1C CA file (set from the command line)
         self.setTitle(self.tr("Подключение к 1С"))
         self.setSubTitle(self.tr("Укажите публикацию информационной базы на веб-сервере и пользователя 1С."))
 
@@ -124,7 +125,9 @@ class OneCPage(ConnectionPage):
         return (self._saved is not None and self.password_edit.text() == ""
                 and (self.onec_url(), self.onec_user(), self.chosen_profile()) == self._saved)
 
-    def load_existing(self, url: str, user: str, profile: str) -> None:
+    def load_existing(self, url: str, user: str, profile: str, ca_file: str | None = None) -> None:
+        # the CA file is set with syncbridge setup --onec-ca-file; the wizard keeps using it for its check
+        self._ca_file = ca_file
         self.url_edit.setText(url)
         self.user_edit.setText(user)
         index = self.profile_combo.findData(profile)
@@ -147,9 +150,10 @@ class OneCPage(ConnectionPage):
         url, user, profile = self.onec_url(), self.onec_user(), self.chosen_profile()
         password = self.password_or_none()
         services = self._services
+        ca_file = self._ca_file
 
         def work(context: TaskContext) -> Any:
             secret = password if password is not None else (services.saved_secret(SECRET_ONEC_PASSWORD) or "")
-            return services.check_onec(url, user, secret, profile_name=profile, ca_file=None)
+            return services.check_onec(url, user, secret, profile_name=profile, ca_file=ca_file)
 
         return work

@@ -55,7 +55,8 @@ class SetupWizard(QWizard):
         self.setPage(PAGE_SUMMARY, self.summary_page)
 
         if existing is not None:
-            self.onec_page.load_existing(existing.onec_url, existing.onec_user, existing.onec_profile)
+            self.onec_page.load_existing(existing.onec_url, existing.onec_user, existing.onec_profile,
+                                         existing.onec_ca_file)
             self.bitrix24_page.load_existing(existing.bitrix24_url, existing.bitrix24_ca_file)
             self.schedule_page.load_existing(existing.schedule_minutes, existing.language)
             self.setStartId(PAGE_ONEC)  # the welcome text is for the first run only
