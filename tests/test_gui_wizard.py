@@ -213,6 +213,26 @@ def test_settings_mode_keeps_saved_secrets(qtbot: Any, task_runner: Any, ui_lang
     assert profile.schedule_minutes == 5 and profile.originator_id == "1C:ut11"
 
 
+def test_settings_mode_checks_1c_with_the_profiles_ca_file_and_warns_about_http(qtbot: Any, task_runner: Any,
+                                                                                 ui_language: Any,
+                                                                                 tmp_path: Any) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    fake = FakeServices()
+    fake.secrets = {SECRET_ONEC_PASSWORD: "старый пароль", SECRET_B24_WEBHOOK: WEBHOOK}
+    existing = Profile(onec_url="https://srv1c/ut11/odata/standard.odata/", onec_user="Интеграция",
+                       bitrix24_url="https://portal.example.ru", onec_ca_file=str(ca))
+    wizard = SetupWizard(fake.as_services(), task_runner, existing=existing)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert not wizard.onec_page.http_warning.isVisibleTo(wizard)
+    wizard.onec_page.check.button.click()
+    qtbot.waitUntil(lambda: len(fake.onec_calls) == 1, timeout=3000)
+    assert fake.onec_calls[0][-1] == str(ca)
+    wizard.onec_page.url_edit.setText("http://srv1c/ut11")
+    assert wizard.onec_page.http_warning.isVisibleTo(wizard)
+
+
 # ---- real checks against the sandbox servers --------------------------------------------------------------------
 @pytest.mark.integration
 def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_language: Any, home: Any) -> None:
