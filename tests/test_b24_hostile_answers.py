@@ -212,3 +212,17 @@ def test_a_lookup_batch_answered_with_nothing_creates_no_duplicates(tmp_path: Pa
     finally:
         onec.stop()
         b24.stop()
+
+
+def test_no_module_builds_batch_references_by_hand() -> None:
+    """A hand-written "$result[c0]" string is data to the client (it would go out as a separate plain call and
+    never be resolved): references are built with core.bitrix24.batch.reference() only."""
+    import re
+
+    root = Path(__file__).resolve().parents[1] / "core"
+    hand_made = re.compile(r"""f?["']\$result\[""")
+    offenders = [f"{path.relative_to(root)}:{number}" for path in root.rglob("*.py")
+                 if "sandbox" not in path.parts and path.name != "batch.py"
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if hand_made.search(line)]
+    assert offenders == []

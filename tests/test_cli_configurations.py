@@ -29,7 +29,7 @@ def bp30(tmp_path, monkeypatch):
 
 def args(onec, b24, *extra: str) -> list[str]:
     return ["setup", "--onec-url", onec.url, "--onec-user", USER, "--bitrix24-url",
-            b24.webhook_url.split("/rest/")[0], "--bitrix24-ca-file", str(b24.ca_file), *extra]
+            b24.webhook_url.split("/rest/")[0], "--bitrix24-ca-file", str(b24.ca_file), "--onec-allow-http", *extra]
 
 
 def test_setup_detects_bp30_and_check_reports_it(bp30, capsys, home):

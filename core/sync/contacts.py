@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from core.bitrix24 import crm_contact
+from core.bitrix24.batch import reference
 from core.mapping.contact import (
     changed_fields,
     contact_from_onec,
@@ -274,7 +275,7 @@ class ContactPipeline(Pipeline):
             for kind, values in p.multifields.items():
                 fields[kind] = [{"VALUE": v, "VALUE_TYPE": value_type} for v in values]
             cmds[f"c{k}"] = ("crm.contact.add", {"fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}})
-            contact_ref, bound = f"$result[c{k}]", p.companies[:1]
+            contact_ref, bound = reference(f"c{k}"), p.companies[:1]  # a BatchRef: plain "$result" text is data
         else:
             fields = {key: v for key, v in p.contact.items() if old is None or old.contact.get(key) != v}
             fields.update(identity)
