@@ -64,3 +64,20 @@ def test_notification_text_cannot_carry_markup() -> None:
     text = notification_text(f"Ошибка: {HOSTILE} & {NAME}")
     assert "<" not in text and ">" not in text and "&" not in text
     assert "Ромашка" in text and "‹b›x‹/b›" in text
+
+
+def test_journal_window_on_a_damaged_state_database_says_what_to_do(qtbot: Any, task_runner: Any,
+                                                                     ui_language: Any, home: Any) -> None:
+    from core.state.store import StateStore
+    from gui.journal_window import state_store_loader
+
+    store = StateStore.open(home.state_db)
+    run = store.start_run("manual", False)
+    store.finish_run(run, "ok", {})  # leaves a backup
+    store.close()
+    home.state_db.write_bytes(b"\x00" * 8192)
+    window = JournalWindow(task_runner, None, state_store_loader(home))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "повреждена" in window.summary_label.text(), timeout=3000)
+    assert "syncbridge state restore" in window.summary_label.text()
