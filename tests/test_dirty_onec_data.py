@@ -104,7 +104,7 @@ def test_dirty_contact_data_and_long_names_still_give_the_company(world: Slice) 
         store.close()
     assert len(notes) == 2  # one journal line per note, each naming the field
     assert any("e-mail «не указан@» не перенесён" in note for note in notes)
-    assert any("полное наименование сокращено до 300 символов" in note for note in notes)
+    assert any("значение поля «полное наименование» сокращено до 300 символов" in note for note in notes)
 
 
 def test_a_1c_name_that_looks_like_a_batch_reference_arrives_as_typed(world: Slice) -> None:  # noqa: F811
@@ -137,3 +137,44 @@ def test_a_10_mb_name_does_not_bloat_the_state_database(world: Slice) -> None:  
     db = world.paths.state_db
     total = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file())
     assert total < 3_000_000, f"state database files take {total} bytes"
+
+
+def test_a_contact_person_with_dirty_contact_data_is_still_created(home, tmp_path) -> None:
+    """The portal checks a contact's e-mails like a company's: one bad address would refuse the whole contact."""
+    from tests.test_sync_contacts import make_base
+
+    gen = make_base(home, tmp_path, "ut11")
+    base = next(gen)
+    try:
+        from core.sandbox.onec.seed import onec_guid
+
+        ref = onec_guid("contact-person", 2)
+        entity_set = "Catalog_КонтактныеЛицаПартнеров"
+        row = next(r for r in base.onec.rows(entity_set) if r["Ref_Key"] == ref)
+        lines = [dict(line) for line in row["КонтактнаяИнформация"]]
+        for line in lines:
+            if line["Тип"] == "АдресЭлектроннойПочты":
+                text = "Игорь Лебедев <snab@techprom.ru>; лебедев@"
+                line.update(АдресЭП=text, Представление=text, Значение="")
+        base.onec.modify(entity_set, ref, КонтактнаяИнформация=lines)
+        report = base.sync()
+        contact = base.contacts().get(ref)
+        assert contact is not None, report.per_entity
+        assert [e["VALUE"] for e in contact["EMAIL"]] == ["snab@techprom.ru"]
+        store = base.store()
+        notes = [e.reason_text for e in store.journal(limit=500) if e.onec_ref == ref and e.action == "note"]
+        store.close()
+        assert any("лебедев@" in n for n in notes), notes
+    finally:
+        next(gen, None)
+
+
+def test_contact_names_are_cut_to_the_portal_columns_with_a_note() -> None:
+    from core.canonical import ContactPerson
+    from core.mapping.contact import contact_to_b24
+
+    person = ContactPerson(ref="r", version="1", deleted=False, name="x", last_name="Я" * 80, first_name="Ида")
+    spec = {"bitrix24": {"contact": {"LAST_NAME": "last_name", "NAME": "first_name"}, "contact_multifields": {}}}
+    payload = contact_to_b24(person, spec)
+    assert payload.contact == {"LAST_NAME": "Я" * 50, "NAME": "Ида"}
+    assert person.notes == ["значение поля «фамилия» сокращено до 50 символов (в 1С 80)"]

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.canonical import ContactPerson
+from core.mapping.contact_values import normalise_emails, normalise_phones
 from core.mapping.counterparty import _contact_value, _table_rows, _text
+from core.mapping.portal_columns import CONTACT_COLUMNS, fit
 
 
 def contact_from_onec(row: dict[str, Any], spec: dict[str, Any], counterparty_refs: list[str],
@@ -25,8 +27,11 @@ def contact_from_onec(row: dict[str, Any], spec: dict[str, Any], counterparty_re
                 phones.append(value)
         elif kind == ci["email_type"]:
             value = _contact_value(line, "email", ci)
-            if value and value.lower() not in (e.lower() for e in emails):
+            if value and value not in emails:
                 emails.append(value)
+    # the same free text as on counterparties, the same portal check on crm.contact.add: cleaned, or noted
+    phones, phone_notes = normalise_phones(phones)
+    emails, email_notes = normalise_emails(emails)
     name = _text(row.get(f["name"]))
     last, first, middle = (_text(row.get(f[k])) for k in ("last_name", "first_name", "middle_name"))
     if not (last or first) and name:
@@ -37,7 +42,7 @@ def contact_from_onec(row: dict[str, Any], spec: dict[str, Any], counterparty_re
                          deleted=bool(row.get("DeletionMark")), name=name or " ".join(p for p in (last, first) if p),
                          last_name=last, first_name=first, middle_name=middle, position=_text(row.get(f["position"])),
                          phones=phones, emails=emails, counterparty_refs=list(counterparty_refs),
-                         company_ids=list(company_ids))
+                         company_ids=list(company_ids), notes=phone_notes + email_notes)
 
 
 def validation_problems(person: ContactPerson) -> list[str]:
@@ -67,7 +72,11 @@ def contact_to_b24(person: ContactPerson, spec: dict[str, Any]) -> ContactPayloa
     b24 = spec["bitrix24"]
     values = {"first_name": person.first_name, "last_name": person.last_name, "middle_name": person.middle_name,
               "position": person.position, "name": person.name, "phones": person.phones, "emails": person.emails}
-    return ContactPayload(contact={target: values[source] for target, source in b24["contact"].items()},
+    notes: list[str] = []  # column lengths: cut with a note, never a refused contact
+    contact = fit({target: values[source] for target, source in b24["contact"].items()}, CONTACT_COLUMNS, notes,
+                  labels={"NAME": "имя"})
+    person.notes.extend(note for note in notes if note not in person.notes)
+    return ContactPayload(contact=contact,
                           multifields={target: list(values[source])
                                        for target, source in b24["contact_multifields"].items()},
                           companies=list(person.company_ids))
