@@ -21,7 +21,7 @@ from core.profile import Profile, ProfileStore
 from gui.crash_handler import install_excepthook
 from gui.error_text import describe_error
 from gui.icons import app_icon
-from gui.journal_window import JournalWindow, state_store_loader
+from gui.journal_window import JournalWindow, state_restorer, state_store_loader
 from gui.master_password_dialog import MasterPasswordDialog
 from gui.plain_text import warning_box
 from gui.single_instance import SingleInstance
@@ -218,7 +218,7 @@ class DesktopApp(QObject):
     def show_journal(self) -> None:
         if self.journal is None:
             self.journal = JournalWindow(self.runner, self.controller, state_store_loader(self.paths),
-                                         banner_text=self.banner_text)
+                                         banner_text=self.banner_text, restore=state_restorer(self.paths))
         self._bring_up(self.journal)
 
     @Slot()

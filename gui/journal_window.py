@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.paths import AppPaths
+from core.state.health import StateCorrupt
 from gui.error_text import describe_error
 from gui.icons import app_icon, state_icon
 from gui.journal_model import JournalModel, action_label, entity_label, format_timestamp, reason_for
@@ -69,6 +70,21 @@ def state_store_loader(paths: AppPaths, limit: int = JOURNAL_LIMIT) -> JournalLo
             store.close()
 
     return load
+
+
+def state_restorer(paths: AppPaths) -> Callable[[], str]:
+    """Puts the newest sound backup of the state database in place (the damaged file is kept beside it)."""
+
+    def restore() -> str:
+        from core.state.health import restore_backup
+
+        backup, moved = restore_backup(paths.state_db)
+        kept = QCoreApplication.translate("JournalWindow", " Повреждённый файл сохранён как {name}.").format(
+            name=moved.name) if moved else ""
+        return QCoreApplication.translate(
+            "JournalWindow", "База состояния восстановлена из копии {name}.").format(name=backup.name) + kept
+
+    return restore
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
@@ -142,12 +158,14 @@ class JournalWindow(QMainWindow):
         load: JournalLoader,
         *,
         banner_text: str = "",
+        restore: Callable[[], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._controller = controller
         self._load = load
+        self._restore = restore  # puts the state database's backup back (a worker job); None: not offered
         self._loading = False
         self._reload_pending = False
         self.setWindowTitle(self.tr("SyncBridge — журнал синхронизации"))
@@ -215,11 +233,16 @@ class JournalWindow(QMainWindow):
         self.problems_only.setToolTip(self.tr("Показать только ошибки и возможные дубли"))
         self.problems_only.toggled.connect(self._on_filter_toggled)
         self.count_label = plain_label()
+        # offered only when the state database is damaged and a backup exists
+        self.restore_button = QPushButton(self.tr("Восстановить базу из резервной копии"))
+        self.restore_button.setVisible(False)
+        self.restore_button.clicked.connect(self._on_restore_clicked)
         self.refresh_button = QPushButton(self.tr("Обновить"))
         self.refresh_button.clicked.connect(self.reload)
         filter_row.addWidget(self.problems_only)
         filter_row.addStretch(1)
         filter_row.addWidget(self.count_label)
+        filter_row.addWidget(self.restore_button)
         filter_row.addWidget(self.refresh_button)
         layout.addLayout(filter_row)
 
@@ -291,7 +314,29 @@ class JournalWindow(QMainWindow):
     def _on_load_failed(self, error: BaseException) -> None:
         self._loading = False
         self.summary_label.setText(self.tr("Журнал не прочитан: {error}").format(error=describe_error(error)))
+        self.restore_button.setVisible(self._restore is not None and isinstance(error, StateCorrupt)
+                                       and error.backup_available)
         self._after_load()
+
+    @Slot()
+    def _on_restore_clicked(self) -> None:
+        if self._restore is None:
+            return
+        restore = self._restore
+        self.restore_button.setEnabled(False)
+        self._runner.submit(lambda _context: restore(), on_result=self._on_restored,
+                            on_error=self._on_restore_failed, owner=self)
+
+    def _on_restored(self, text: object) -> None:
+        self.restore_button.setVisible(False)
+        self.restore_button.setEnabled(True)
+        self.reload()
+        self.banner.setText(str(text))
+        self.banner.setVisible(True)
+
+    def _on_restore_failed(self, error: BaseException) -> None:
+        self.restore_button.setEnabled(True)
+        self.summary_label.setText(self.tr("База не восстановлена: {error}").format(error=describe_error(error)))
 
     def _after_load(self) -> None:
         if self._reload_pending:

@@ -81,3 +81,26 @@ def test_journal_window_on_a_damaged_state_database_says_what_to_do(qtbot: Any, 
     window.show()
     qtbot.waitUntil(lambda: "повреждена" in window.summary_label.text(), timeout=3000)
     assert "syncbridge state restore" in window.summary_label.text()
+    assert not window.restore_button.isVisibleTo(window)  # this window was not given a way to restore
+
+
+def test_journal_window_offers_to_restore_the_backup(qtbot: Any, task_runner: Any, ui_language: Any,
+                                                     home: Any) -> None:
+    from core.state.store import StateStore
+    from gui.journal_window import state_restorer, state_store_loader
+
+    store = StateStore.open(home.state_db)
+    run = store.start_run("manual", False)
+    store.journal_add(run_id=run, entity="counterparty", direction="1c->b24", action="create",
+                      reason_code="created", reason_params={"inn": "7701234567"}, title="ООО «Ромашка»")
+    store.finish_run(run, "ok", {"created": 1})
+    store.close()
+    home.state_db.write_bytes(b"\x00" * 8192)
+    window = JournalWindow(task_runner, None, state_store_loader(home), restore=state_restorer(home))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.restore_button.isVisibleTo(window), timeout=3000)
+    window.restore_button.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    assert "восстановлена" in window.banner.text() and not window.restore_button.isVisibleTo(window)
+    assert list(home.state_db.parent.glob("state.sqlite3.damaged-*"))

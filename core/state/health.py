@@ -21,7 +21,11 @@ BACKUP_GENERATIONS = 2
 
 
 class StateCorrupt(ConfigError):
-    """The state database cannot be used as it is."""
+    """The state database cannot be used as it is. ``backup_available``: a sound backup can be restored."""
+
+    def __init__(self, message: str, hint: str = "", *, backup_available: bool = False) -> None:
+        super().__init__(message, hint)
+        self.backup_available = backup_available
 
 
 def backup_paths(db: Path) -> list[Path]:
@@ -83,7 +87,8 @@ def corrupt_error(db: Path, problem: str) -> StateCorrupt:
         hint = ("Резервной копии нет. Переименуйте или перенесите файл вручную — при следующем запуске будет "
                 "создана новая база, связи с Битрикс24 восстановятся по идентификатору 1С (ORIGIN_ID), но решения "
                 "по возможным дублям придётся принять заново.")
-    return StateCorrupt(f"База состояния SyncBridge {db} повреждена: {problem}.", hint)
+    return StateCorrupt(f"База состояния SyncBridge {db} повреждена: {problem}.", hint,
+                        backup_available=backup is not None)
 
 
 def rotate_backup(conn: sqlite3.Connection, db: Path) -> Path:

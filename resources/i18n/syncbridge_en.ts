@@ -209,6 +209,14 @@
 <context>
     <name>JournalWindow</name>
     <message>
+        <source> Повреждённый файл сохранён как {name}.</source>
+        <translation> The damaged file is kept as {name}.</translation>
+    </message>
+    <message>
+        <source>База состояния восстановлена из копии {name}.</source>
+        <translation>The state database was restored from the backup {name}.</translation>
+    </message>
+    <message>
         <source>создано {n}</source>
         <translation>created {n}</translation>
     </message>
@@ -305,6 +313,10 @@
         <translation>Show only errors and possible duplicates</translation>
     </message>
     <message>
+        <source>Восстановить базу из резервной копии</source>
+        <translation>Restore the database from the backup</translation>
+    </message>
+    <message>
         <source>Обновить</source>
         <translation>Refresh</translation>
     </message>
@@ -327,6 +339,10 @@
     <message>
         <source>Журнал не прочитан: {error}</source>
         <translation>Could not read the journal: {error}</translation>
+    </message>
+    <message>
+        <source>База не восстановлена: {error}</source>
+        <translation>The database was not restored: {error}</translation>
     </message>
 </context>
 <context>
