@@ -127,7 +127,7 @@ def test_unknown_method_and_missing_scope():
         call(p, "crm.company.list")
     assert (caught.value.status, caught.value.code) == (401, "insufficient_scope")
     with pytest.raises(PortalError) as caught:
-        call(p, "crm.deal.productrows.set")
+        call(p, "crm.nosuch.method")
     assert (caught.value.status, caught.value.code) == (404, "ERROR_METHOD_NOT_FOUND")
     assert call(p, "method.get", {"name": "crm.company.add"}).result == {"isExisting": True, "isAvailable": False}
     assert call(p, "method.get", {"name": "no.such"}).result == {"isExisting": False, "isAvailable": False}

@@ -64,7 +64,7 @@ def test_auth_and_routing_errors(sandbox: Bitrix24Sandbox):
     wrong_user = requests.post(sandbox.webhook_url.replace("/rest/1/", "/rest/2/") + "profile",
                                verify=sandbox.ca_file, timeout=10)
     assert wrong_user.status_code == 401
-    unknown = post(sandbox, "crm.deal.productrows.set")
+    unknown = post(sandbox, "crm.nosuch.method")
     assert (unknown.status_code, unknown.json()) == (
         404, {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}
     )

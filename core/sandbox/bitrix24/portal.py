@@ -21,6 +21,7 @@ from .entities import LegacyEntity
 from .errors import PortalError, insufficient_scope, method_not_found, not_found_legacy
 from .limits import OperatingLimiter
 from .phpquery import parse_php_query, php_map
+from .sales import SalesDesk
 from .schema import (
     BANKDETAIL_FIELDS,
     COMPANY_FIELDS,
@@ -92,7 +93,9 @@ class Portal:
         self.items = CompanyItems(self.companies)
         self.addresses = AddressBook(self._address_anchor)
         self.contact_links = ContactCompanyLinks(self.contacts, self.companies)
-        stores = (self.companies, self.contacts, self.requisites, self.bankdetails, self.timeline_comments)
+        self.sales = SalesDesk(self)
+        stores = (self.companies, self.contacts, self.requisites, self.bankdetails, self.timeline_comments,
+                  self.sales.deals.entity)
         self.kinds: dict[str, LegacyEntity] = {e.kind: e for e in stores}
         self.methods = self._method_table()
 
@@ -216,7 +219,7 @@ class Portal:
         # method families kept in their own modules (addresses.py, contact_links.py): handlers return Outcome args
         for name, handler in {**self.addresses.methods(), **self.contact_links.methods()}.items():
             table[name] = MethodSpec("crm", lambda p, h=handler: Outcome(*h(p)))
-        return table
+        return self.sales.extend(table)  # deals, stages, product rows, smart invoices, deal comments (sales.py)
 
     def _write_ctx(self) -> dict[str, Any]:
         return {"now": self.now(), "user_id": self.user_id, "next_mf_id": self.next_mf_id}
