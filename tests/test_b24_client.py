@@ -89,7 +89,7 @@ def test_call_returns_result_and_call_raw_the_envelope(client: Bitrix24Client):
     assert client.call("profile")["ID"] == "1"
     assert sorted(client.scopes()) == ["basic", "catalog", "crm", "documentgenerator"]
     assert client.method_available("crm.requisite.add") is True
-    assert client.method_available("crm.deal.productrows.set") is False
+    assert client.method_available("crm.nosuch.method") is False
 
 
 def test_cyrillic_round_trip_and_legacy_strings(client: Bitrix24Client):
@@ -101,7 +101,7 @@ def test_cyrillic_round_trip_and_legacy_strings(client: Bitrix24Client):
 
 def test_unknown_method_is_a_remote_error(client: Bitrix24Client):
     with pytest.raises(RemoteError) as caught:
-        client.call("crm.deal.productrows.set", {"id": 1, "rows": []})
+        client.call("crm.nosuch.method", {"id": 1})
     assert caught.value.code == "ERROR_METHOD_NOT_FOUND" and caught.value.status == 404
 
 
