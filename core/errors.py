@@ -69,6 +69,13 @@ class RemoteError(SyncBridgeError):
         self.not_found = not_found
 
 
+class PostingRefused(RemoteError):
+    """1C wrote the document but refused to post it (fill check, no free stock…); ``message`` has 1C's text.
+
+    The document stays as it was (unposted, or posted with its previous contents) — not a transport error.
+    """
+
+
 class AnswerLost(SyncBridgeError):
     """A write was sent but its answer was lost (timeout, reset, HTML instead of JSON).
 

@@ -52,7 +52,7 @@ def queries(sandbox: OneCSandbox) -> list[str]:
 def test_cyrillic_login_and_service_document(client, sandbox):
     names = client.service_entity_sets()
     assert CP in names and f"{CP}_КонтактнаяИнформация" in names
-    assert client.published([CP, "Document_ЗаказКлиента"]) == {CP: True, "Document_ЗаказКлиента": False}
+    assert client.published([CP, "Document_Несуществующий"]) == {CP: True, "Document_Несуществующий": False}
     assert all("$format=json" in target for target in queries(sandbox))
 
 

@@ -31,7 +31,15 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
-from core.errors import AnswerLost, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
+from core.errors import (
+    AnswerLost,
+    ConfigError,
+    ConnectionFailed,
+    PostingRefused,
+    RemoteError,
+    SyncBridgeError,
+    TLSFailed,
+)
 from core.onec import query
 from core.onec.errors import describe, looks_like_html, map_error, parse_odata_error
 from core.onec.metadata import EntitySetInfo, parse_metadata
@@ -278,8 +286,43 @@ class OneCClient:
         url = query.url(self.base_url, query.entity_path(entity_set, ref))
         return self._write("PATCH", url, body, entity_set, action=f"изменении «{entity_set}»")
 
-    def _write(self, method: str, url: str, body: dict, entity_set: str, *, action: str) -> dict:
-        data = dumps(body)
+    def post_document(self, entity_set: str, ref: str) -> None:
+        """`POST Document_X(guid'…')/Post?PostingModeOperational=false`.
+
+        A refusal (fill check, no free stock — HTTP 500, code -1) is :class:`PostingRefused` with 1C's own
+        text; the document stays unposted. A lost answer is AnswerLost: re-read `Posted` before posting again
+        (posting twice is harmless in 1C, but the caller must know which state it is in)."""
+        self._document_action(entity_set, ref, "Post")
+
+    def unpost_document(self, entity_set: str, ref: str) -> None:
+        """`POST Document_X(guid'…')/Unpost`: the document stays, its movements go."""
+        self._document_action(entity_set, ref, "Unpost")
+
+    def find_by(self, entity_set: str, field: str, value: str, *, select: list[str] | None = None) -> list[dict]:
+        """Rows whose string attribute `field` equals `value` (identity lookups, e.g. an order by deal)."""
+        return self.list(entity_set, select=select, filter=f"{field} eq {query.string_literal(value)}")
+
+    def _document_action(self, entity_set: str, ref: str, action: str) -> None:
+        url = query.url(self.base_url, query.entity_path(entity_set, ref) + "/" + action,
+                        {"PostingModeOperational": "false"})
+        verb = "проведении" if action == "Post" else "отмене проведения"
+        try:
+            self._write("POST", url, None, entity_set, action=f"{verb} «{entity_set}»", expect_body=False)
+        except RemoteError as exc:
+            if exc.status == 500 and exc.code == "-1" and not isinstance(exc, PostingRefused):
+                # keep 1C's own words: "…HTTP 500, код 1С -1: Не удалось провести …"
+                text = exc.message.split("код 1С -1: ", 1)[-1]
+                raise PostingRefused(
+                    f"1С не провела документ «{entity_set}» ({ref}): {text}",
+                    "Документ сохранён непроведённым. Исправьте причину в 1С (или в исходных данных) — "
+                    "при следующей синхронизации программа попробует провести его снова.",
+                    code=exc.code, status=exc.status,
+                ) from None
+            raise
+
+    def _write(self, method: str, url: str, body: dict | None, entity_set: str, *, action: str,
+               expect_body: bool = True) -> dict:
+        data = dumps(body) if body is not None else b""
         lost_hint = ("Запись могла сохраниться в 1С. Прежде чем повторять, найдите объект в 1С "
                      "(по ключу или реквизитам) — повторная отправка может создать дубль.")
         try:
@@ -303,6 +346,8 @@ class OneCClient:
                              f"{describe(status, response.content, content_type)}.", lost_hint)
         if status >= 400:
             raise self._error(response, action=action, entity_set=entity_set)
+        if not expect_body:
+            return {}  # actions answer 200 or 204, with or without a body (the status is not documented)
         try:
             return strip_annotations(self._json(response, action=action))
         except RemoteError:

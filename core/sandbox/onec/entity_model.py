@@ -84,6 +84,8 @@ class EntitySetDef:
     code_format: tuple[str, int] | None = None
     #: what `$orderby=Ref_Key` sorts by (1C auto-order = the object's presentation)
     presentation: tuple[str, ...] = ("Description",)
+    #: auto-numbering of new documents (`Number`): (prefix, total length) or None
+    number_format: tuple[str, int] | None = None
 
     @cached_property
     def by_name(self) -> dict[str, Prop]:
@@ -373,7 +375,9 @@ CONFIGURATIONS = ("ut11", "bp30", "unf")
 def configuration_sets(configuration: str) -> tuple[EntitySetDef, ...]:
     """Object definitions of a configuration; bp30/unf live in their own modules (they import the helpers here)."""
     if configuration == "ut11":
-        return UT11_SETS
+        from core.sandbox.onec.sales_model import SALES_SETS  # the sales objects import this module's helpers
+
+        return (*UT11_SETS, *SALES_SETS)
     if configuration == "bp30":
         from core.sandbox.onec.model_bp30 import BP30_SETS
 
@@ -512,6 +516,14 @@ def metadata_xml(model: Model) -> str:
                         f"{members}\n{i2}</EnumType>")
 
     body = "\n".join([*types, *complex_types, *enum_xml, *associations])
+    for name in sorted(n for n in model.published if n.startswith("Document_")):
+        for action in ("Post", "Unpost"):  # bound actions of every document, as in the real EDMX
+            sets.append("\n".join((
+                f'{i3}<FunctionImport Name="{action}" IsBindable="true" IsSideEffecting="true">',
+                f'{i4}<Parameter Name="bindingParameter" Type={quoteattr(f"{NAMESPACE}.{name}")}/>',
+                f'{i4}<Parameter Name="PostingModeOperational" Type="Edm.Boolean"/>',
+                f"{i3}</FunctionImport>",
+            )))
     container = "\n".join(sets)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

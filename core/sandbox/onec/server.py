@@ -19,6 +19,7 @@ import copy
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote
@@ -26,9 +27,11 @@ from urllib.parse import quote
 from core.sandbox.onec import representation as rep
 from core.sandbox.onec.codec import ODataFault
 from core.sandbox.onec.entity_model import CONFIGURATIONS, Model
+from core.sandbox.onec.posting import Posting
+from core.sandbox.onec.sales_model import sales_seed_rows
 from core.sandbox.onec.seed import seed_version
 from core.sandbox.onec.seed_configurations import seed_rows_for
-from core.sandbox.onec.service import ODataService, Response, html
+from core.sandbox.onec.service import ODataService, Response, decode_component, html
 from core.sandbox.onec.store import Store
 
 DEFAULT_USERS = {"Интеграция": "демо-пароль"}
@@ -53,23 +56,28 @@ class OneCSandbox:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, base_path: str = "/ut11",
                  users: dict[str, str] | None = None, published: set[str] | None = None, seed: bool = True,
                  latency: float = 0.0, forbidden: set[str] | None = None,
-                 max_query_string: int | None = 2048, configuration: str | None = None) -> None:
+                 max_query_string: int | None = 2048, configuration: str | None = None,
+                 write_delay: Callable[[str, str], float] | None = None) -> None:
         """``forbidden``: objects the users have no rights to (401 code 20, or empty with allowedOnly=true).
         ``max_query_string``: IIS request filtering limit (404.15 page above it); None = no limit.
         ``configuration``: ``ut11``, ``bp30`` or ``unf`` — the names the base publishes; by default taken from
-        the base path (``/bp30`` → БП 3.0, ``/unf`` → УНФ, anything else → УТ 11)."""
+        the base path (``/bp30`` → БП 3.0, ``/unf`` → УНФ, anything else → УТ 11).
+        ``write_delay``: seconds a write (method, decoded target) takes before it is answered — a real 1C
+        spends 0.3–1 s on a document (see :func:`core.sandbox.onec.write_latency.document_latency`)."""
         if host not in ("127.0.0.1", "localhost"):
             raise ValueError("the sandbox listens on the loopback interface only")
         self.host = host
         self.port = port
         self.base_path = "/" + base_path.strip("/")
         self.latency = latency
+        self.write_delay = write_delay
         self.configuration = configuration or configuration_for_path(self.base_path)
         self.model = Model.for_configuration(self.configuration, published)
         self.store = Store(self.model.objects)
         self.service = ODataService(self.model, self.store, base_path=self.base_path,
                                     users=dict(DEFAULT_USERS if users is None else users),
                                     forbidden=set(forbidden or ()), max_query_string=max_query_string)
+        self.posting = self.service.posting = Posting(self.store)
         self._log: list[tuple[str, str]] = []
         self._faults: list[str] = []
         self._connections: set[socket.socket] = set()
@@ -205,7 +213,8 @@ class OneCSandbox:
         return copy.deepcopy(writer.entity(row))
 
     def _load_seed(self) -> None:
-        for entity_set, rows in seed_rows_for(self.configuration).items():
+        sales = sales_seed_rows() if self.configuration == "ut11" else {}  # the sales objects are УТ 11's
+        for entity_set, rows in (*seed_rows_for(self.configuration).items(), *sales.items()):
             for row in rows:
                 self.store.create(entity_set, row, trusted=True, version=seed_version(row["Ref_Key"]))
 
@@ -279,6 +288,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a sandbox bug must surface as a 1C-like internal error, not a hang
             response = Response(500, rep.error_json("-1", f"Внутренняя ошибка песочницы: {exc!r}"),
                                 "application/json;charset=utf-8")
+        if sandbox.write_delay is not None and method != "GET":
+            time.sleep(sandbox.write_delay(method, decode_component(self.path.partition("?")[0])))
         if fault == "drop_connection_once":
             self.close_connection = True
             with contextlib.suppress(OSError):

@@ -27,6 +27,7 @@ from core.sandbox.onec import representation as rep
 from core.sandbox.onec.codec import ODataFault, parse_guid
 from core.sandbox.onec.entity_model import EntitySetDef, Model, TabularSetDef, metadata_xml
 from core.sandbox.onec.odata_filter import compile_filter, compile_sort_key, key_lookup
+from core.sandbox.onec.posting import Posting
 from core.sandbox.onec.store import Store
 
 REALM = 'Basic realm="1C:Enterprise 8.3"'
@@ -103,6 +104,8 @@ class ODataService:
         self.users = users
         self.forbidden = forbidden
         self.max_query_string = max_query_string
+        #: Post/Unpost of documents and the checks of a posted document's rewrite (posting.py); None = no documents
+        self.posting: Posting | None = None
 
     # --- entry point ------------------------------------------------------------------------------
 
@@ -182,6 +185,9 @@ class ODataService:
         ref, line = self._parse_key(defn, key)
         if req.method == "GET":
             return self._single(req, defn, ref, line, tail)
+        if req.method == "POST" and tail in ("Post", "Unpost") and isinstance(defn, EntitySetDef) \
+                and self.posting is not None and self.posting.is_document(defn):
+            return self._document_action(defn, ref, tail)
         if tail:
             raise ODataFault(400, "11", f"Метод '{tail}' не найден")
         if isinstance(defn, TabularSetDef):
@@ -370,7 +376,19 @@ class ODataService:
 
     def _update(self, req: Request, defn: EntitySetDef, ref: str, *, replace: bool) -> Response:
         # If-Match is read by nobody: the live base applied stale versions with 200 (notes §1.4)
-        row = self.store.update(defn.name, ref, self._body(req), replace=replace)
+        body = self._body(req)
+        if self.posting is not None:
+            self.posting.check_rewrite(defn, ref, body)
+        row = self.store.update(defn.name, ref, body, replace=replace)
         if row is None:
             raise self._not_found(defn)
         return self._entity_response(req, defn, row, 200)
+
+    def _document_action(self, defn: EntitySetDef, ref: str, action: str) -> Response:
+        assert self.posting is not None
+        if action == "Post":
+            self.posting.post(defn, ref)
+        else:
+            self.posting.unpost(defn, ref)
+        # the success status is not documented (200 or 204): an empty 200 keeps clients honest (posting.py)
+        return Response(200, b"", None, {"DataServiceVersion": "3.0"})

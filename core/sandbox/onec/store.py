@@ -10,9 +10,11 @@ import base64
 import copy
 import threading
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from core.sandbox.onec.codec import ODataFault, apply_body, empty_row, parse_guid
+from core.sandbox.onec.codec import EMPTY_DATE, ODataFault, apply_body, empty_row, parse_guid
 from core.sandbox.onec.entity_model import ZERO_GUID, EntitySetDef
 
 
@@ -28,6 +30,9 @@ class Store:
         self._tables: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in objects}
         self._versions: dict[tuple[str, str], int] = {}
         self._last_code: dict[str, int] = {}
+        self._last_number: dict[str, int] = {}
+        #: wall clock of the 1C server (naive local time); a document written without a date gets "now"
+        self.clock: Callable[[], datetime] = datetime.now
 
     def definition(self, name: str) -> EntitySetDef:
         return self._objects[name]
@@ -84,6 +89,12 @@ class Store:
                 row["Code"] = self._next_code(defn)
             elif defn.code_format:
                 self._follow_code(defn, row["Code"])
+            if defn.number_format and not row.get("Number"):
+                prefix, length = defn.number_format
+                self._last_number[name] = self._last_number.get(name, 0) + 1
+                row["Number"] = prefix + str(self._last_number[name]).zfill(length - len(prefix))
+            if defn.number_format and row.get("Date") == EMPTY_DATE:
+                row["Date"] = self.clock().replace(microsecond=0)
             self._bump(name, ref, row, created=True)
             if version is not None:
                 self._versions[(name, ref)] = version
