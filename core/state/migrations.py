@@ -88,4 +88,21 @@ MIGRATIONS: list[str] = [
         UNIQUE (entity, onec_ref, b24_type, b24_id)
     );
     """,
+    # 2: conflicts — a change that must not overwrite the other side (a shipped or closed order), both versions kept
+    """
+    CREATE TABLE conflicts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity      TEXT NOT NULL,
+        key         TEXT NOT NULL,          -- source key (deal id for deal -> order)
+        target_id   TEXT NOT NULL,          -- the record on the other side (1C Ref_Key of the order)
+        title       TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        ours        TEXT NOT NULL,          -- JSON: what the source wants now
+        theirs      TEXT NOT NULL,          -- JSON: what the other side holds
+        status      TEXT NOT NULL DEFAULT 'open',   -- open | resolved | dismissed
+        created_at  TEXT NOT NULL,
+        resolved_at TEXT
+    );
+    CREATE UNIQUE INDEX conflicts_open ON conflicts (entity, key) WHERE status = 'open';
+    """,
 ]

@@ -95,6 +95,20 @@ class DuplicateItem:
 
 
 @dataclass
+class ConflictItem:
+    id: int
+    entity: str
+    key: str
+    target_id: str
+    title: str
+    reason: str
+    ours: dict[str, Any]
+    theirs: dict[str, Any]
+    status: str
+    created_at: datetime
+
+
+@dataclass
 class OutboxItem:
     id: int
     target: str
@@ -346,3 +360,34 @@ class StateStore:
         if status not in ("linked", "dismissed", "open"):
             raise ValueError(status)
         self._exec("UPDATE duplicates SET status=?, resolved_at=? WHERE id=?", (status, now_iso(), item_id))
+
+    # ---- conflicts ---------------------------------------------------------------------------------------------
+    def add_conflict(self, *, entity: str, key: str, target_id: str, title: str, reason: str,
+                     ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+        """Keep both versions of a change that must not overwrite the other side. One open conflict per record:
+        a newer change replaces the open one's versions. Returns True when the conflict is new."""
+        ours_json = json.dumps(ours, ensure_ascii=False, default=str)
+        theirs_json = json.dumps(theirs, ensure_ascii=False, default=str)
+        cur = self._exec("UPDATE conflicts SET ours=?, theirs=?, reason=?, title=? "
+                         "WHERE entity=? AND key=? AND status='open'",
+                         (ours_json, theirs_json, reason, title, entity, key))
+        if cur.rowcount:
+            return False
+        self._exec("INSERT INTO conflicts (entity, key, target_id, title, reason, ours, theirs, created_at) "
+                   "VALUES (?,?,?,?,?,?,?,?)",
+                   (entity, key, target_id, title, reason, ours_json, theirs_json, now_iso()))
+        return True
+
+    def conflicts(self, status: str | None = "open") -> list[ConflictItem]:
+        sql, params = "SELECT * FROM conflicts", ()
+        if status:
+            sql, params = sql + " WHERE status=?", (status,)
+        return [ConflictItem(r["id"], r["entity"], r["key"], r["target_id"], r["title"], r["reason"],
+                             json.loads(r["ours"]), json.loads(r["theirs"]), r["status"],
+                             datetime.fromisoformat(r["created_at"]))
+                for r in self._query(sql + " ORDER BY id", params)]
+
+    def resolve_conflict(self, item_id: int, status: str) -> None:
+        if status not in ("resolved", "dismissed"):
+            raise ValueError(status)
+        self._exec("UPDATE conflicts SET status=?, resolved_at=? WHERE id=?", (status, now_iso(), item_id))

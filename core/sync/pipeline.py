@@ -103,6 +103,9 @@ class Pipeline(ABC):
     failing_actions: ClassVar[dict[str, str]] = {}
     #: engine reason code → this entity's own wording («created» → «product_created»)
     reason_codes: ClassVar[dict[str, str]] = {}
+    #: whose settings in ``Profile.entity_settings`` this pipeline gets ("" = its own entity's); several pipelines of
+    #: one business flow (the sales loop) share one settings page
+    settings_entity: ClassVar[str] = ""
     #: why a probable duplicate is one, shown in the review list
     duplicate_reason: ClassVar[str] = "похожая запись портала без идентификатора 1С"
 

@@ -169,7 +169,7 @@ class SyncRunner:
             try:
                 reader = publication.reader_for(ctx, table, cls.entity, cls.direction) if publication else onec
                 env = PipelineEnv(ctx=ctx, table=table, originator=profile.originator_id, onec=reader, b24=b24,
-                                  settings=dict(profile.entity_settings.get(cls.entity, {})))
+                                  settings=dict(profile.entity_settings.get(cls.settings_entity or cls.entity, {})))
                 try:
                     EntitySync(cls(env)).run()
                 except RemoteError as exc:
