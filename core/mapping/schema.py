@@ -58,6 +58,24 @@ SECTIONS: dict[str, Any] = {
             "address_types?": {"legal?": int, "actual?": int},
         },
     },
+    "sales_order": {
+        "entity_set": str, "goods": str, "closed_status": str,
+        "fields": {"counterparty": str, "partner": str, "currency": str, "price_includes_vat": str, "total": str,
+                   "comment": str, "ship_date": str, "identity": str, "organisation": str, "warehouse": str,
+                   "operation": str, "status": str, "agreement": str},
+        "row_fields": {"item": str, "quantity": str, "packages": str, "price": str, "discount_percent": str,
+                       "discount_sum": str, "sum": str, "vat_rate": str, "vat_sum": str, "sum_with_vat": str},
+        "*": str,
+    },
+    "customer_path": {
+        "payments": [{"entity_set": str, "cash": bool, "settlement": str, "order_set": str,
+                      "fields": {"line_order": str, "line_basis": str, "line_sum": str, "incoming_number?": str}}],
+        "shipments": {"entity_set": str, "goods": str,
+                      "fields": {"order": str, "line_order": str, "line_item": str, "line_quantity": str,
+                                 "line_sum": str}},
+        "invoices": {"entity_set": str, "fields": {"basis": str, "total": str, "cancelled": str}},
+        "product_names": {"entity_set": str, "field": str},
+    },
 }
 
 SECTIONS["contact"] = {

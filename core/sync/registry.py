@@ -14,10 +14,12 @@ from core.errors import ConfigError
 from core.sync.contacts import ContactPipeline
 from core.sync.counterparties import CounterpartyPipeline
 from core.sync.pipeline import Pipeline
+from core.sync.sales_orders import SalesOrderPipeline
 
 PIPELINES: list[type[Pipeline]] = [
     CounterpartyPipeline,
     ContactPipeline,
+    SalesOrderPipeline,
 ]
 
 
