@@ -150,7 +150,7 @@ class SalesOrderPipeline(Pipeline):
             since = max(start, datetime.fromisoformat(mark).replace(tzinfo=None) - OVERLAP)
         rows = list(b24.list_all("crm.deal.list", {
             "filter": {">=DATE_MODIFY": since.isoformat(timespec="seconds")},
-            "select": ["ID", "DATE_MODIFY", "DATE_CREATE", "MOVED_TIME", "STAGE_ID", "CATEGORY_ID"],
+            "select": ["ID", "DATE_MODIFY", "DATE_CREATE", "MOVED_TIME", "STAGE_ID", "CATEGORY_ID", "OPPORTUNITY"],
         }))
         self.ctx.check_cancelled()
         linked = {link.b24_id for link in self.store.links(self.entity, self.target_type).values()}
@@ -163,14 +163,17 @@ class SalesOrderPipeline(Pipeline):
                 self.reject(key, "у сделки нет ID или даты изменения")
                 continue
             newest = max(newest, modified) if newest else modified
+            # DATE_MODIFY has whole seconds: a second edit within the second we read the deal would look unchanged,
+            # so the sum and the stage are part of the version (free in this select)
+            version = f"{modified}|{row.get('OPPORTUNITY')}|{row.get('STAGE_ID')}"
             if key in linked:
-                versions[key] = modified
+                versions[key] = version
                 continue
             category = int(str(row.get("CATEGORY_ID") or 0))
             trigger = stages.trigger(category, self.sales.trigger_stages.get(str(category), ""))
             recent = max(_naive(row.get("DATE_CREATE")), _naive(row.get("MOVED_TIME"))) >= start_iso
             if recent and stages.reached(category, str(row.get("STAGE_ID")), trigger):
-                versions[key] = modified
+                versions[key] = version
         settled = self.store.versions("b24", self.entity)
         for key, (version, _hash) in self.store.versions("b24", SEEN).items():
             if key not in versions and settled.get(key, ("", ""))[0] != version:

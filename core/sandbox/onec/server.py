@@ -79,7 +79,7 @@ class OneCSandbox:
                                     forbidden=set(forbidden or ()), max_query_string=max_query_string)
         self.posting = self.service.posting = Posting(self.store)
         self._log: list[tuple[str, str]] = []
-        self._faults: list[str] = []
+        self._faults: list[tuple[str, str | None]] = []
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -194,13 +194,14 @@ class OneCSandbox:
         with self._lock:
             self._log.clear()
 
-    def inject_fault(self, kind: str) -> None:
+    def inject_fault(self, kind: str, *, on: str | None = None) -> None:
         """Queue a fault for the next request: html_500_once, drop_connection_once, http_503_once,
-        app_error_500_once, html_200_once. Several calls queue several faults, one per request."""
+        app_error_500_once, html_200_once. Several calls queue several faults, one per request.
+        ``on``: an HTTP method ("POST"…) — the fault waits for the next request with that method."""
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; known: {sorted(FAULTS)}")
         with self._lock:
-            self._faults.append(kind)
+            self._faults.append((kind, on))
 
     # --- internals --------------------------------------------------------------------------------
 
@@ -221,7 +222,11 @@ class OneCSandbox:
     def _record(self, method: str, target: str) -> str | None:
         with self._lock:
             self._log.append((method, target))
-            return self._faults.pop(0) if self._faults else None
+            for index, (kind, on) in enumerate(self._faults):
+                if on is None or on == method:
+                    del self._faults[index]
+                    return kind
+            return None
 
 
 class _Handler(BaseHTTPRequestHandler):
