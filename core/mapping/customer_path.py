@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from core.mapping.sales_order import dec, format_money
+from core.mapping.sales_order import dec, format_money, money
 from core.onec.payload import composite
 
 
@@ -83,7 +83,7 @@ def payment_text(doc: PathDocument, paid_total: Decimal, order_total: Decimal) -
     source = f"ПКО № {doc.number}" if doc.cash else (
         f"п/п № {doc.incoming_number}" if doc.incoming_number else f"поступление № {doc.number}")
     text = f"Оплата {format_money(doc.amount)} ₽ получена {_date_ru(doc.date)}, {source}"
-    if paid_total < order_total:
+    if money(paid_total) < money(order_total):  # compared to the kopeck
         text += (f". Частичная оплата: всего оплачено {format_money(paid_total)} ₽ из "
                  f"{format_money(order_total)} ₽, осталось {format_money(order_total - paid_total)} ₽")
     return text
@@ -112,7 +112,7 @@ def path_event(paid: Decimal, order_total: Decimal, shipped: dict[str, Decimal],
     """Events reached so far, in the order a deal passes them (the stage map picks the furthest it knows)."""
     events = []
     if paid > 0:
-        events.append("paid" if paid >= order_total else "paid_partly")
+        events.append("paid" if money(paid) >= money(order_total) else "paid_partly")
     if any(q > 0 for q in shipped.values()):
         complete = all(shipped.get(item, Decimal(0)) >= qty for item, qty in ordered.items())
         events.append("shipped" if complete else "shipped_partly")

@@ -149,6 +149,9 @@ class EntitySync:
         if failing:
             self._fail(item, failing, item.params)
             return
+        if item.action == "skip":
+            self._journal(item, "plan", item.reason_code or "skip_same_payload", item.params)
+            return
         if item.action == "create":
             code, params = "dry_run_create", {}
         elif item.action == "link":
@@ -173,6 +176,8 @@ class EntitySync:
             failing = self._failing_code(item.action)
             if failing:
                 self._fail(item, failing, item.params)
+            elif item.action == "skip":  # the lookup found nothing to write (e.g. the target is already there)
+                self._finish_skip(item, item.reason_code or "skip_same_payload")
         todo = [item for item in items if item.action in WRITE_ACTIONS]
         if self.p.write_mode == "single":
             return self._write_single(todo)

@@ -196,8 +196,9 @@ class Pipeline(ABC):
         """Find these records on the target by identity. For ``create`` items: set ``action`` to "link" (with
         ``target_id``) when the target has it already, leave "create" when it surely does not, or "lookup_failed"
         (with ``params['error']``) when that cannot be known. For ``update`` items: read what the update needs, call
-        :meth:`forget_link` when the target record is gone. Must call ``self.ctx.check_cancelled()`` between
-        requests."""
+        :meth:`forget_link` when the target record is gone. Set ``action`` to "skip" (with ``reason_code``) when the
+        target needs nothing (the record is settled without a write). Must call ``self.ctx.check_cancelled()``
+        between requests."""
 
     def settle_conflicts(self, items: list[Item]) -> None:
         """Records of one run that claim the same target record (a duplicate at the source)."""

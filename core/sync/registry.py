@@ -13,6 +13,7 @@ from typing import Any
 from core.errors import ConfigError
 from core.sync.contacts import ContactPipeline
 from core.sync.counterparties import CounterpartyPipeline
+from core.sync.customer_path import CustomerPathPipeline
 from core.sync.pipeline import Pipeline
 from core.sync.sales_orders import SalesOrderPipeline
 
@@ -20,6 +21,7 @@ PIPELINES: list[type[Pipeline]] = [
     CounterpartyPipeline,
     ContactPipeline,
     SalesOrderPipeline,
+    CustomerPathPipeline,
 ]
 
 

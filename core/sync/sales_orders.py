@@ -416,6 +416,7 @@ class SalesOrderPipeline(Pipeline):
         payload: OrderPayload = item.payload
         f = self.spec["fields"]
         assert payload.create_body is not None and payload.update_body is not None
+        item.meta["category"] = record.deal.category_id  # the customer-path pipeline maps stages per funnel
         if item.action == "create":
             body = dict(payload.create_body)
             if body.get(f["counterparty"]) == NEW_COUNTERPARTY:

@@ -380,6 +380,9 @@ class Deals:
 
         def category_list(p: dict[str, Any]) -> Any:
             entity_type = str(p.get("entityTypeId", ""))
+            if entity_type == "31":  # smart invoices: one funnel (smart_invoices.CATEGORY_ID)
+                return {"categories": [{"id": 2, "name": "Счета", "sort": 100, "entityTypeId": 31,
+                                        "isDefault": "Y"}]}, 1, None
             if entity_type != "2":
                 raise PortalError(400, "NOT_FOUND", "Тип сущности не найден")
             cats = [{"id": c.id, "name": c.name, "sort": c.sort, "entityTypeId": 2, "isDefault": "Y" if c.id == 0
