@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QWizard
 from core.errors import SecretsError
 from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile
 from gui.wizard import SetupWizard
-from gui.wizard.setup_wizard import PAGE_BITRIX24, PAGE_ONEC, PAGE_SCHEDULE, PAGE_SUMMARY
+from gui.wizard.setup_wizard import PAGE_BITRIX24, PAGE_ONEC, PAGE_SALES, PAGE_SCHEDULE, PAGE_SUMMARY
 from gui.wizard.webhook_field import normalise_webhook_url
 from tests import gui_fixtures
 from tests.gui_fixtures import WEBHOOK, WEBHOOK_CODE, FakeServices, onec_failed_report, type_text
@@ -81,6 +81,8 @@ def test_first_run_to_a_saved_profile(qtbot: Any, wizard: SetupWizard) -> None:
     wizard.next()
     assert wizard.currentId() == PAGE_SCHEDULE
     wizard.schedule_page.minutes.setValue(30)
+    wizard.next()
+    assert wizard.currentId() == PAGE_SALES  # off by default: nothing to fill
     wizard.next()
     assert wizard.currentId() == PAGE_SUMMARY
     assert WEBHOOK_CODE not in _all_visible_text(wizard)
@@ -179,6 +181,7 @@ def test_save_error_keeps_the_wizard_open_with_the_reason(qtbot: Any, wizard: Se
     wizard.bitrix24_page.check.skip.setChecked(True)
     wizard.next()
     wizard.next()
+    wizard.next()  # sales: off by default
     assert "не проверено" in wizard.summary_page.summary.text()
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: "не сохранены" in wizard.summary_page.status.text(), timeout=3000)
@@ -206,6 +209,7 @@ def test_settings_mode_keeps_saved_secrets(qtbot: Any, task_runner: Any, ui_lang
     wizard.next()
     wizard.schedule_page.minutes.setValue(5)
     wizard.next()
+    wizard.next()  # sales page
     with qtbot.waitSignal(wizard.profile_saved, timeout=3000):
         wizard.button(QWizard.WizardButton.FinishButton).click()
     [(profile, password, webhook)] = fake.saved
@@ -280,10 +284,24 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
         assert webhook.rstrip("/").rsplit("/", 1)[-1] not in _all_visible_text(wizard)
         wizard.next()
         wizard.next()
+        # sales: the lists come from the running sandboxes through the connections of the previous pages
+        sales = wizard.sales_page
+        sales.enabled.setChecked(True)
+        assert not _next_enabled(wizard)
+        sales.load_button.click()
+        qtbot.waitUntil(lambda: sales._choices is not None, timeout=15000)
+        assert sales.organisation.currentText() == "СтанкоМаш ООО"
+        assert sales.warehouse.count() == 2 and sales.agreement.itemText(0) == "не используются"
+        assert sales.triggers.rowCount() == 2
+        sales.warehouse.setCurrentIndex(1)
+        assert _next_enabled(wizard)
+        wizard.next()
         with qtbot.waitSignal(wizard.profile_saved, timeout=15000):
             wizard.button(QWizard.WizardButton.FinishButton).click()
         saved = ProfileStore(home).load()
         assert saved is not None and saved.onec_url == demo_profile.onec_url
+        sales_saved = saved.entity_settings["sales"]
+        assert sales_saved["enabled"] and sales_saved["warehouse_ref"] and sales_saved["post_orders"]
         assert CredentialStore(home).get(B24_KEY) == webhook
     finally:
         environment.stop()

@@ -24,11 +24,14 @@ class WizardServices:
     saved_secret: Callable[[str], str | None]
     #: secrets_location() -> Russian sentence saying where the passwords are kept
     secrets_location: Callable[[], str]
+    #: sales_choices(onec_url, user, password, webhook_url, ca_file, profile) -> core.sales_setup.SalesChoices
+    sales_choices: Callable[..., Any] | None = None
 
 
 def default_services(paths: AppPaths, credentials: Any) -> WizardServices:
     """The real core functions. Imported here, lazily, so the GUI package loads even if a core module is broken."""
     from core.connection_check import check_bitrix24, check_onec
+    from core.sales_setup import load_sales_choices
     from core.setup_service import apply_setup
 
     def save(profile: Any, onec_password: str, webhook_url: str) -> None:
@@ -44,4 +47,5 @@ def default_services(paths: AppPaths, credentials: Any) -> WizardServices:
         save=save,
         saved_secret=credentials.get,
         secrets_location=credentials.location_text,
+        sales_choices=load_sales_choices,
     )

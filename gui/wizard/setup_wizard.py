@@ -1,4 +1,4 @@
-"""The setup wizard: welcome → 1C → Bitrix24 → schedule → summary (save). Re-opened on the saved profile it is the
+"""The setup wizard: welcome → 1C → Bitrix24 → schedule → sales → summary (save). Re-opened on the saved profile it is the
 settings window: fields are pre-filled, secrets are not loaded (empty password / «сохранён вебхук» keep them).
 """
 
@@ -17,12 +17,13 @@ from gui.icons import app_icon
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.bitrix24_page import Bitrix24Page
 from gui.wizard.onec_page import ONEC_PROFILES, OneCPage
+from gui.wizard.sales_page import SalesPage
 from gui.wizard.schedule_page import SchedulePage
 from gui.wizard.services import WizardServices
 from gui.wizard.summary_page import SummaryPage
 from gui.wizard.welcome_page import WelcomePage
 
-PAGE_WELCOME, PAGE_ONEC, PAGE_BITRIX24, PAGE_SCHEDULE, PAGE_SUMMARY = range(5)
+PAGE_WELCOME, PAGE_ONEC, PAGE_BITRIX24, PAGE_SCHEDULE, PAGE_SALES, PAGE_SUMMARY = range(6)
 
 
 class SetupWizard(QWizard):
@@ -47,11 +48,13 @@ class SetupWizard(QWizard):
         self.onec_page = OneCPage(services, runner)
         self.bitrix24_page = Bitrix24Page(services, runner)
         self.schedule_page = SchedulePage()
+        self.sales_page = SalesPage(services.sales_choices, runner, self._connection, services.saved_secret)
         self.summary_page = SummaryPage(self._save)
         self.setPage(PAGE_WELCOME, self.welcome_page)
         self.setPage(PAGE_ONEC, self.onec_page)
         self.setPage(PAGE_BITRIX24, self.bitrix24_page)
         self.setPage(PAGE_SCHEDULE, self.schedule_page)
+        self.setPage(PAGE_SALES, self.sales_page)
         self.setPage(PAGE_SUMMARY, self.summary_page)
 
         if existing is not None:
@@ -59,6 +62,7 @@ class SetupWizard(QWizard):
                                          existing.onec_ca_file)
             self.bitrix24_page.load_existing(existing.bitrix24_url, existing.bitrix24_ca_file)
             self.schedule_page.load_existing(existing.schedule_minutes, existing.language)
+            self.sales_page.load_existing(existing.entity_settings.get("sales"))
             self.setStartId(PAGE_ONEC)  # the welcome text is for the first run only
 
         # where the secrets live needs the keyring backend, which may take a moment to answer (D-Bus)
@@ -97,8 +101,21 @@ class SetupWizard(QWizard):
             (self.tr("Подключение к Битрикс24"), *status(b24)),
             (self.tr("Расписание"), self.tr("каждые {n} мин").format(n=schedule.schedule_minutes()), False),
             (self.tr("Язык интерфейса"), schedule.language.currentText(), False),
+            (self.tr("Сделки → заказы 1С"), self._sales_summary(), False),
             (self.tr("Пароли"), self._secrets_location or "…", False),
         ]
+
+    def _sales_summary(self) -> str:
+        settings = self.sales_page.settings()
+        if not settings.get("enabled"):
+            return self.tr("выключено")
+        mode = self.tr("с проведением") if settings.get("post_orders") else self.tr("черновиками")
+        return self.tr("включено, {mode}, с {date}").format(mode=mode, date=settings.get("start_date", ""))
+
+    def _connection(self) -> tuple[str, str, str | None, str | None, str | None, str]:
+        onec, b24 = self.onec_page, self.bitrix24_page
+        return (onec.onec_url(), onec.onec_user(), onec.password_or_none(), b24.webhook_url(), b24.ca_file(),
+                onec.onec_profile())
 
     def _on_secrets_location(self, text: str) -> None:
         self._secrets_location = text
@@ -118,6 +135,8 @@ class SetupWizard(QWizard):
             "bitrix24_ca_file": b24.ca_file(),
             "schedule_minutes": schedule.schedule_minutes(),
             "language": schedule.language_code(),
+            "entity_settings": {**(self._existing.entity_settings if self._existing else {}),
+                                "sales": self.sales_page.settings()},
         }
         if self._existing is not None:
             # keeps originator_id: the identity of the 1C base in Bitrix24 must survive an edited address
