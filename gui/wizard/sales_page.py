@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,18 +27,19 @@ from gui.error_text import describe_error
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.form_hints import FormGrid, hint_label
 
-#: 1C events of the stage map, as the admin reads them (context "SalesPage")
-EVENT_TITLES = {
-    "НеСогласован": QT_TRANSLATE_NOOP("SalesPage", "Заказ не согласован"),
-    "КОбеспечению": QT_TRANSLATE_NOOP("SalesPage", "Заказ к обеспечению"),
-    "КОтгрузке": QT_TRANSLATE_NOOP("SalesPage", "Заказ к отгрузке"),
-    "Закрыт": QT_TRANSLATE_NOOP("SalesPage", "Заказ закрыт"),
-    "paid_partly": QT_TRANSLATE_NOOP("SalesPage", "Оплачен частично"),
-    "paid": QT_TRANSLATE_NOOP("SalesPage", "Оплачен полностью"),
-    "shipped_partly": QT_TRANSLATE_NOOP("SalesPage", "Отгружен частично"),
-    "shipped": QT_TRANSLATE_NOOP("SalesPage", "Отгружен полностью"),
-}
+#: 1C events of the stage map (order statuses, then payment and shipment events) and how the admin reads them;
+#: the event names are 1C's and core's identifiers, zipped here so that no 1C name reads as UI text
 EVENTS = (*ORDER_STATUSES, *PATH_EVENTS)
+EVENT_TITLES = dict(zip(EVENTS, (
+    QT_TRANSLATE_NOOP("SalesPage", "Заказ не согласован"),
+    QT_TRANSLATE_NOOP("SalesPage", "Заказ к обеспечению"),
+    QT_TRANSLATE_NOOP("SalesPage", "Заказ к отгрузке"),
+    QT_TRANSLATE_NOOP("SalesPage", "Заказ закрыт"),
+    QT_TRANSLATE_NOOP("SalesPage", "Оплачен частично"),
+    QT_TRANSLATE_NOOP("SalesPage", "Оплачен полностью"),
+    QT_TRANSLATE_NOOP("SalesPage", "Отгружен частично"),
+    QT_TRANSLATE_NOOP("SalesPage", "Отгружен полностью"),
+), strict=True))
 
 #: connection of the previous pages: () -> (onec_url, onec_user, password or None, webhook or None, ca_file, profile)
 ConnectionGetter = Callable[[], tuple[str, str, str | None, str | None, str | None, str]]
@@ -168,7 +169,7 @@ class SalesPage(QWizardPage):
             widget.setEnabled(on and loaded)
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+    def isComplete(self) -> bool:
         if not self.enabled.isChecked():
             return True
         return self._choices is not None and bool(self.organisation.currentData()) and bool(

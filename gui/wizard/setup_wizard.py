@@ -1,5 +1,5 @@
-"""The setup wizard: welcome → 1C → Bitrix24 → schedule → sales → summary (save). Re-opened on the saved profile it is the
-settings window: fields are pre-filled, secrets are not loaded (empty password / «сохранён вебхук» keep them).
+"""The setup wizard: welcome → 1C → Bitrix24 → schedule → sales → summary (save). Re-opened on the saved profile it
+is the settings window: fields are pre-filled, secrets are not loaded (empty password / «сохранён вебхук» keep them).
 """
 
 from __future__ import annotations
