@@ -387,6 +387,14 @@ def cmd_demo_headless(paths: AppPaths) -> int:
         print(f"В учебном портале: компаний {len(companies)}, реквизитов {len(requisites)}, "
               f"банковских реквизитов {len(bankdetails)}, адресов {len(demo.bitrix24.entities('address'))}, "
               f"контактов {len(demo.bitrix24.entities('contact'))}.")
-        return max(first.exit_code, second.exit_code)
+        from core.sandbox.sales_demo import run_story
+        assert demo.onec is not None
+        reports = []
+
+        def sync_sales() -> None:
+            reports.append(SyncRunner(demo_paths).run_once(trigger="demo"))
+
+        run_story(demo_paths, demo.onec, demo.bitrix24, sync_sales, print)
+        return max(first.exit_code, second.exit_code, *(r.exit_code for r in reports))
     finally:
         demo.stop()

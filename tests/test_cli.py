@@ -119,6 +119,11 @@ def test_demo_headless_in_a_subprocess(tmp_path):
     assert "ТехПром Москва" in out.stdout
     assert "Повторная синхронизация без изменений в 1С. Синхронизация завершена: создано: 0, обновлено: 0" \
         in out.stdout
+    # the sales loop: a won deal becomes an order, a quantity change reaches the same order, payment and shipment
+    # appear on the deal's timeline
+    assert "→ в 1С заказ клиента ТД00-000001" in out.stdout and "тот же заказ ТД00-000001" in out.stdout
+    assert "п/п № 418" in out.stdout and "реализация № ТД00-000001" in out.stdout
+    assert "Заказов по сделке в 1С: 1." in out.stdout
     assert "PySide6" not in out.stderr
 
 

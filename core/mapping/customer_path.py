@@ -92,12 +92,13 @@ def payment_text(doc: PathDocument, paid_total: Decimal, order_total: Decimal) -
 def shipment_text(doc: PathDocument, names: dict[str, str], shipped: dict[str, Decimal],
                   ordered: dict[str, Decimal]) -> str:
     """«Отгрузка 14.03.2026, реализация № ТД00-000003: Станок 16К20 — 2 шт; …» (+ what is still to ship)."""
-    parts = [f"{names.get(item, 'товар')} — {_qty(qty)} шт" for item, qty in doc.lines]
+    # a name 1C did not give (the catalogue is not published) is said as the line's position
+    parts = [f"{names.get(item) or f'позиция {n}'} — {_qty(qty)} шт" for n, (item, qty) in enumerate(doc.lines, 1)]
     text = f"Отгрузка {_date_ru(doc.date)}, реализация № {doc.number}: " + "; ".join(parts)
     left = {item: ordered[item] - shipped.get(item, Decimal(0)) for item in ordered}
     left = {item: qty for item, qty in left.items() if qty > 0}
     if left:
-        rest = "; ".join(f"{names.get(item, 'товар')} — {_qty(qty)} шт" for item, qty in left.items())
+        rest = "; ".join(f"{names.get(item) or 'товар'} — {_qty(qty)} шт" for item, qty in left.items())
         text += f". Частичная отгрузка, осталось отгрузить: {rest}"
     return text
 

@@ -14,6 +14,8 @@ from core.paths import AppPaths
 from core.profile import Profile, portal_url_from_webhook
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.onec.server import OneCSandbox
+from core.sandbox.onec.write_latency import document_latency
+from core.sandbox.sales_demo import enable_sales
 from core.secrets.store import ENV_MASTER_PASSWORD, CredentialStore, keyring_usable
 from core.setup_service import apply_setup
 
@@ -37,7 +39,8 @@ class DemoEnvironment:
         if self.paths.home.exists():
             shutil.rmtree(self.paths.home)
         self.paths.ensure()
-        self.onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD})
+        # documents take a (shortened) realistic time to write, as on a real base
+        self.onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD}, write_delay=document_latency(speed=4))
         self.onec.start()
         self.bitrix24 = Bitrix24Sandbox(cert_dir=self.paths.sandbox_dir, rate=self.rate, burst=self.burst)
         self.bitrix24.start()
@@ -52,6 +55,7 @@ class DemoEnvironment:
                           bitrix24_rate=self.rate, bitrix24_burst=self.burst)
         apply_setup(self.paths, profile, DEMO_ONEC_PASSWORD, self.bitrix24.webhook_url,
                     CredentialStore(self.paths, env=env))
+        enable_sales(self.paths)
         return self.paths
 
     def stop(self) -> None:

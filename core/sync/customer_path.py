@@ -187,7 +187,9 @@ class CustomerPathPipeline(Pipeline):
         for line in order.get(goods) or []:
             item = str(line.get(row["item"]))
             ordered[item] = ordered.get(item, Decimal(0)) + dec(line.get(row["quantity"]))
-        mine = sorted((d for d in documents if d.order_ref == ref), key=lambda d: (d.date, d.number, d.ref))
+        # in the order they happened; within one moment a payment before a shipment (a stable, readable order)
+        mine = sorted((d for d in documents if d.order_ref == ref),
+                      key=lambda d: (d.date, d.kind != "payment", d.number, d.ref))
         paid = Decimal(0)
         shipped: dict[str, Decimal] = {}
         for doc in mine:
