@@ -68,6 +68,7 @@ class PathRecord:
     invoice: dict[str, Any] | None = None  # smart-invoice fields
     invoice_rows: list[dict[str, Any]] = field(default_factory=list)
     paid: bool = False
+    pending: tuple[Any, ...] | None = None  # a shipment's (document, shipped so far, ordered) until names are read
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class CustomerPathPipeline(Pipeline):
         since = datetime_literal(self.sales.start)
         order_set = self.order_spec["entity_set"]
         f = self.order_spec["fields"]
-        goods, row = self.order_spec["goods"], self.order_spec["row_fields"]
+        goods = self.order_spec["goods"]
         # our orders: one light request (identity filled), their lines for sums and shipped-vs-ordered
         orders = {r["Ref_Key"]: r for r in onec.list(
             order_set, select=["Ref_Key", "DataVersion", "Number", "Date", f["status"], f["total"], f["currency"],
@@ -141,11 +142,10 @@ class CustomerPathPipeline(Pipeline):
                                      inv_spec["fields"]["cancelled"]],
                              filter=f"DeletionMark eq false and Date ge {since}")
         self.ctx.check_cancelled()
-        names = self._names({str(line.get(row["item"])) for o in orders.values() for line in o.get(goods) or []})
         self._rows = {}
         versions: dict[str, str] = {}
         for ref, order in orders.items():
-            self._add_order(order, links[ref], documents, names, versions)
+            self._add_order(order, links[ref], documents, versions)
         for invoice in invoices:
             basis_type, basis = composite(invoice, inv_spec["fields"]["basis"])
             if basis in orders and basis_type == order_set and not invoice.get(inv_spec["fields"]["cancelled"]):
@@ -169,7 +169,7 @@ class CustomerPathPipeline(Pipeline):
             return {}
         return {ref: str(r.get(names_spec["field"]) or "") for ref, r in rows.items()}
 
-    def _add_order(self, order: dict[str, Any], link: Any, documents: list[PathDocument], names: dict[str, str],
+    def _add_order(self, order: dict[str, Any], link: Any, documents: list[PathDocument],
                    versions: dict[str, str]) -> None:
         f, goods, row = self.order_spec["fields"], self.order_spec["goods"], self.order_spec["row_fields"]
         ref, deal_id = order["Ref_Key"], link.b24_id
@@ -195,16 +195,19 @@ class CustomerPathPipeline(Pipeline):
         for doc in mine:
             if doc.kind == "payment":
                 paid += doc.amount
-                text = payment_text(doc, paid, total)
+                text, pending = payment_text(doc, paid, total), None
+                state = text
             else:
                 for item, qty in doc.lines:
                     shipped[item] = shipped.get(item, Decimal(0)) + qty
-                text = shipment_text(doc, names, shipped, ordered)
+                # the text needs product names: read only for the shipments that are dirty (read())
+                text, pending = "", (doc, dict(shipped), dict(ordered))
+                state = repr((doc.number, doc.date, doc.lines, sorted(shipped.items()), sorted(ordered.items())))
             events = [e for e in path_event(paid, total, shipped, ordered) if e in PATH_EVENTS]
             key = f"{doc.kind}:{doc.ref}:{ref}"
             self._rows[key] = PathRecord(doc.kind, key, deal_id, category, title, ref, comment=text,
-                                         stages=[stage_map[e] for e in events if stage_map.get(e)])
-            versions[key] = hashlib.sha1(text.encode()).hexdigest()[:16]
+                                         stages=[stage_map[e] for e in events if stage_map.get(e)], pending=pending)
+            versions[key] = hashlib.sha1(state.encode()).hexdigest()[:16]
         self._paid[ref] = money(paid) >= money(total) > 0
 
     def _add_invoice(self, invoice: dict[str, Any], order: dict[str, Any], link: Any, documents: list[PathDocument],
@@ -236,7 +239,15 @@ class CustomerPathPipeline(Pipeline):
         versions[key] = f"{invoice.get('DataVersion')}|{'paid' if paid else 'open'}|{order.get('DataVersion')}"
 
     def read(self, keys: list[str]) -> dict[str, Any]:
-        return {key: self._rows[key] for key in keys if key in self._rows}
+        records = {key: self._rows[key] for key in keys if key in self._rows}
+        waiting = [r for r in records.values() if r.pending is not None]
+        if waiting:
+            names = self._names({item for r in waiting for item in r.pending[2]})  # type: ignore[index]
+            for record in waiting:
+                doc, shipped, ordered = record.pending  # type: ignore[misc]
+                record.comment = shipment_text(doc, names, shipped, ordered)
+                record.pending = None
+        return records
 
     def to_record(self, key: str, raw: Any) -> PathRecord:
         return raw
