@@ -266,7 +266,7 @@ def status_data(paths: AppPaths) -> dict[str, Any]:
         data["bitrix24_url"] = profile.bitrix24_url
         data["schedule_minutes"] = profile.schedule_minutes
     if not paths.state_db.exists():
-        data.update(last_run=None, queue={}, problems=[], duplicates_open=0)
+        data.update(last_run=None, queue={}, problems=[], duplicates_open=0, conflicts=[])
         return data
     store = StateStore.open(paths.state_db)
     try:
@@ -280,6 +280,8 @@ def status_data(paths: AppPaths) -> dict[str, Any]:
                             for e in store.journal(limit=20, problems_only=True,
                                                    run_id=run.id if run else None)]
         data["duplicates_open"] = len(store.open_duplicates())
+        data["conflicts"] = [{"title": c.title, "reason": c.reason, "ours": c.ours, "theirs": c.theirs,
+                              "created_at": c.created_at.isoformat()} for c in store.conflicts()]
     finally:
         store.close()
     return data
@@ -312,6 +314,11 @@ def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
     queue = data["queue"]
     print(f"Очередь записи: {sum(queue.values())}" + (f" ({queue})" if queue else ""))
     print(f"Возможных дублей на проверку: {data['duplicates_open']}")
+    if data["conflicts"]:
+        print(f"Конфликтов (изменение не записано поверх другой стороны): {len(data['conflicts'])}")
+        for conflict in data["conflicts"]:
+            print(f"  ⚠ {conflict['title']}: {conflict['reason']}")
+            print(f"      сделка: {conflict['ours']}\n      1С: {conflict['theirs']}")
     for problem in data["problems"]:
         mark = "?" if problem["action"] == "duplicate" else "✖"
         print(f"  {mark} {problem['title']}: {problem['reason']}")

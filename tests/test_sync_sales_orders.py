@@ -140,6 +140,9 @@ def test_shipped_order_goes_to_conflicts_with_both_versions(world: SalesWorld):
     # the same conflict is not journaled again on every run
     world.sync()
     assert len([e for e in world.journal() if e.reason_code == "sales_conflict"]) == 1
+    from core.cli import status_data
+    shown = status_data(world.paths)["conflicts"]
+    assert len(shown) == 1 and shown[0]["theirs"]["заказ"] == order["Number"]
 
 
 def test_closed_order_is_a_conflict_too(world: SalesWorld):
