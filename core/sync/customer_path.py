@@ -178,10 +178,10 @@ class CustomerPathPipeline(Pipeline):
         stage_map = self.sales.stage_map.get(str(category), {})
         status = str(order.get(f["status"]) or "")
         status_stage = stage_map.get(status)
-        key = f"status:{ref}"
-        self._rows[key] = PathRecord("status", key, deal_id, category, title, ref,
-                                     stages=[status_stage] if status_stage else [])
-        versions[key] = status
+        if status_stage:  # a status the stage map does not name moves nothing: no record, no journal line
+            key = f"status:{ref}"
+            self._rows[key] = PathRecord("status", key, deal_id, category, title, ref, stages=[status_stage])
+            versions[key] = status
         total = dec(order.get(f["total"]))
         ordered: dict[str, Decimal] = {}
         for line in order.get(goods) or []:
@@ -236,7 +236,8 @@ class CustomerPathPipeline(Pipeline):
                             f"Счёт {number} (сделка № {link.b24_id})", order["Ref_Key"], invoice=fields,
                             invoice_rows=rows, paid=paid)
         self._rows[key] = record
-        versions[key] = f"{invoice.get('DataVersion')}|{'paid' if paid else 'open'}|{order.get('DataVersion')}"
+        lines = hashlib.sha1(repr((rows, str(inv_total))).encode()).hexdigest()[:12]
+        versions[key] = f"{invoice.get('DataVersion')}|{'paid' if paid else 'open'}|{lines}"
 
     def read(self, keys: list[str]) -> dict[str, Any]:
         records = {key: self._rows[key] for key in keys if key in self._rows}

@@ -55,7 +55,7 @@ SEEN = "sales_order.seen"  # versions: deals a poll returned (settled ones also 
 MARK = "sales_order.mark"  # versions: the DATE_MODIFY watermark
 #: problems a person fixes in the deal itself: the deal is not retried until it changes again
 FIXED_IN_DEAL = {"sales_no_company", "sales_company_no_inn", "sales_no_rows", "sales_row_free_text",
-                 "sales_row_bad_quantity", "sales_currency_unknown", "sales_moved_back"}
+                 "sales_row_bad_quantity", "sales_currency_unknown", "sales_vat_unknown", "sales_moved_back"}
 PROBLEM_TEXTS = {
     "sales_no_company": "в сделке не указана компания — укажите клиента",
     "sales_company_no_inn": "у компании «{company}» нет ИНН в реквизитах, а контрагента в 1С создаём только по ИНН",
@@ -66,6 +66,7 @@ PROBLEM_TEXTS = {
     "sales_row_not_linked": "строка {line} «{name}»: товар портала {product_id} не связан с номенклатурой 1С",
     "sales_row_bad_quantity": "строка {line} «{name}»: количество {quantity} — должно быть больше нуля",
     "sales_currency_unknown": "валюты {currency} нет в справочнике валют 1С",
+    "sales_vat_unknown": "ставки НДС «{rate}» нет в справочнике ставок НДС 1С",
     "sales_moved_back": "сделку вернули со стадии «{trigger}» на «{stage}»; заказ {number} в 1С не изменён — "
                         "решите, нужен ли он",
 }
@@ -309,7 +310,8 @@ class SalesOrderPipeline(Pipeline):
         for row in deal.rows:
             rate = "none" if row.tax_rate is None else format(row.tax_rate.normalize(), "f")
             if rate not in self._vat:
-                record.problems.append(Problem("sales_currency_unknown", {"currency": f"(ставка НДС {rate} %)"}))
+                record.problems.append(Problem("sales_vat_unknown", {"rate": "без НДС" if rate == "none" else
+                                                                      f"{rate} %"}))
                 break
         if not record.problems:
             record.context = OrderContext(
