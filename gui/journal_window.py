@@ -46,6 +46,7 @@ class JournalData:
     entries: list[Any] = field(default_factory=list)
     last_run: Any | None = None
     duplicates: list[Any] = field(default_factory=list)
+    conflicts: list[Any] = field(default_factory=list)
 
 
 JournalLoader = Callable[[bool], JournalData]
@@ -65,6 +66,7 @@ def state_store_loader(paths: AppPaths, limit: int = JOURNAL_LIMIT) -> JournalLo
                 entries=store.journal(limit=limit, problems_only=problems_only),
                 last_run=store.last_run(),
                 duplicates=store.open_duplicates(),
+                conflicts=store.conflicts(),
             )
         finally:
             store.close()
@@ -132,6 +134,19 @@ def duplicate_text(item: Any) -> str:
         "JournalWindow", "1С: {onec}  ↔  Битрикс24 № {b24_id}: {b24} — {reason}").format(
         onec=getattr(item, "onec_title", ""), b24=getattr(item, "b24_title", ""),
         b24_id=getattr(item, "b24_id", ""), reason=getattr(item, "reason", ""))
+
+
+def conflict_text(item: Any) -> str:
+    """One conflict with both versions: what the source wants now and what the other side holds."""
+
+    def side(values: Mapping[str, Any]) -> str:
+        return "; ".join(f"{key}: {', '.join(value) if isinstance(value, list) else value}"
+                         for key, value in values.items())
+
+    return QCoreApplication.translate("JournalWindow", "{title} — {reason}\nСейчас в источнике: {ours}\nНа другой "
+                                      "стороне: {theirs}").format(
+        title=getattr(item, "title", ""), reason=getattr(item, "reason", ""), ours=side(getattr(item, "ours", {})),
+        theirs=side(getattr(item, "theirs", {})))
 
 
 def entry_details(entry: Any) -> str:
@@ -227,6 +242,23 @@ class JournalWindow(QMainWindow):
         self.duplicates_frame.setVisible(False)
         layout.addWidget(self.duplicates_frame)
 
+        # --- conflicts: a change not written over the other side (a shipped or closed order), both versions kept
+        self.conflicts_frame = QFrame()
+        self.conflicts_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        conflicts_layout = QVBoxLayout(self.conflicts_frame)
+        self.conflicts_label = QLabel()
+        self.conflicts_list = QListWidget()
+        self.conflicts_list.setWordWrap(True)
+        conflicts_hint = QLabel(self.tr(
+            "Эти изменения не записаны поверх другой стороны: например, сделку изменили после отгрузки заказа. "
+            "Сравните версии и поправьте вручную там, где нужно."))
+        conflicts_hint.setWordWrap(True)
+        conflicts_layout.addWidget(self.conflicts_label)
+        conflicts_layout.addWidget(self.conflicts_list)
+        conflicts_layout.addWidget(conflicts_hint)
+        self.conflicts_frame.setVisible(False)
+        layout.addWidget(self.conflicts_frame)
+
         # --- journal
         filter_row = QHBoxLayout()
         self.problems_only = QCheckBox(self.tr("Только проблемы"))
@@ -309,6 +341,13 @@ class JournalWindow(QMainWindow):
         self.duplicates_list.setFixedHeight(row_height * rows + 2 * self.duplicates_list.frameWidth() + 4)
         self.duplicates_label.setText(self.tr("Вероятные дубли на проверку: {n}").format(n=len(data.duplicates)))
         self.duplicates_frame.setVisible(bool(data.duplicates))
+        self.conflicts_list.clear()
+        for item in data.conflicts:
+            self.conflicts_list.addItem(conflict_text(item))
+        self.conflicts_list.setFixedHeight(min(len(data.conflicts), 3) * 3 * (self.conflicts_list.fontMetrics()
+                                                                             .height() + 2) + 8)
+        self.conflicts_label.setText(self.tr("Конфликты: {n}").format(n=len(data.conflicts)))
+        self.conflicts_frame.setVisible(bool(data.conflicts))
         self._after_load()
 
     def _on_load_failed(self, error: BaseException) -> None:

@@ -143,3 +143,18 @@ def test_sync_button_and_progress(qtbot: Any, task_runner: Any, ui_language: Any
     controller.stop()
     window.close()
     dispose(controller)  # the window is qtbot's: it closes and deletes it at teardown
+
+
+def test_conflicts_show_both_versions(qtbot: Any, task_runner: Any, ui_language: Any) -> None:
+    from types import SimpleNamespace
+
+    conflict = SimpleNamespace(title="Сделка № 7 «Станки»", reason="по заказу уже есть отгрузка № ТД00-000003",
+                               ours={"сумма": "10,00", "товары": ["Станок — 2 × 5,00"]},
+                               theirs={"заказ": "ТД00-000001", "товары": ["Станок — 1 × 5,00"]})
+    window = JournalWindow(task_runner, None, lambda problems_only: JournalData([], None, [], [conflict]))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.conflicts_list.count() == 1, timeout=3000)
+    text = window.conflicts_list.item(0).text()
+    assert "Станок — 2 × 5,00" in text and "заказ: ТД00-000001" in text and "отгрузка" in text
+    assert window.conflicts_frame.isVisible() and window.conflicts_label.text() == "Конфликты: 1"
