@@ -28,6 +28,7 @@ class SalesChoices:
     organisations: list[Choice] = field(default_factory=list)
     warehouses: list[Choice] = field(default_factory=list)
     agreements: list[Choice] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)  # ХозяйственнаяОперация values a customer order may have
     funnels: list[Funnel] = field(default_factory=list)
 
 
@@ -47,6 +48,7 @@ def read_sales_choices(onec: OneCClient, b24: Bitrix24Client, profile_name: str 
         organisations=_catalog(onec, spec["organisation_set"]),
         warehouses=_catalog(onec, spec["warehouse_set"]),
         agreements=_catalog(onec, spec["agreement_set"]),
+        operations=list(spec["operations"]),
         funnels=funnels,
     )
 

@@ -59,7 +59,7 @@ SECTIONS: dict[str, Any] = {
         },
     },
     "sales_order": {
-        "entity_set": str, "goods": str, "closed_status": str,
+        "entity_set": str, "goods": str, "closed_status": str, "operations": [str],
         "fields": {"counterparty": str, "partner": str, "currency": str, "price_includes_vat": str, "total": str,
                    "comment": str, "ship_date": str, "identity": str, "organisation": str, "warehouse": str,
                    "operation": str, "status": str, "agreement": str},

@@ -179,11 +179,12 @@ class SalesOrderPipeline(Pipeline):
         for key, (version, _hash) in self.store.versions("b24", SEEN).items():
             if key not in versions and settled.get(key, ("", ""))[0] != version:
                 versions[key] = version  # polled before, never settled (a crash, a missing link): again
-        with self.store.transaction():
-            for key, version in versions.items():
-                self.store.save_version("b24", SEEN, key, version)
-            if newest and newest != mark:
-                self.store.save_version("b24", MARK, "DATE_MODIFY", newest)
+        if not self.ctx.dry_run:  # a dry run leaves no trace in the state store
+            with self.store.transaction():
+                for key, version in versions.items():
+                    self.store.save_version("b24", SEEN, key, version)
+                if newest and newest != mark:
+                    self.store.save_version("b24", MARK, "DATE_MODIFY", newest)
         return versions
 
     def read(self, keys: list[str]) -> dict[str, Any]:

@@ -65,6 +65,7 @@ class SalesPage(QWizardPage):
         self.organisation = QComboBox()
         self.warehouse = QComboBox()
         self.agreement = QComboBox()
+        self.operation = QComboBox()
         self.post_orders = QCheckBox(self.tr("Проводить заказы (иначе — сохранять черновиком)"))
         self.post_orders.setChecked(True)
         self.create_counterparties = QCheckBox(self.tr("Создавать в 1С контрагента, если его нет (по ИНН из "
@@ -88,6 +89,8 @@ class SalesPage(QWizardPage):
         form.add_row(self.tr("Склад:"), self.warehouse, self.tr("С какого склада отгружать по заказам."))
         form.add_row(self.tr("Соглашение:"), self.agreement,
                      self.tr("Типовое соглашение с клиентами; «не используются», если в базе соглашений нет."))
+        form.add_row(self.tr("Хозяйственная операция:"), self.operation,
+                     self.tr("Как 1С учитывает продажу по заказу (значение реквизита «Хозяйственная операция»)."))
         form.add_row("", self.post_orders, self.tr(
             "Если 1С откажется проводить заказ (например, нет свободного остатка при контроле остатков), заказ "
             "останется непроведённым, а причина — словами 1С — попадёт в журнал."))
@@ -137,6 +140,8 @@ class SalesPage(QWizardPage):
         _fill(self.organisation, choices.organisations, settings.organisation_ref)
         _fill(self.warehouse, choices.warehouses, settings.warehouse_ref)
         _fill(self.agreement, [("", self.tr("не используются")), *choices.agreements], settings.agreement_ref)
+        # 1C's own enumeration values, shown as 1C writes them (the accountant knows them in this form)
+        _fill(self.operation, [(value, value) for value in choices.operations], settings.operation)
         self.triggers.setRowCount(len(choices.funnels))
         self.stage_map.setColumnCount(len(choices.funnels))
         self.stage_map.setHorizontalHeaderLabels([f.name for f in choices.funnels])
@@ -164,7 +169,8 @@ class SalesPage(QWizardPage):
         on = self.enabled.isChecked()
         loaded = self._choices is not None
         self.load_button.setEnabled(on)
-        for widget in (self.organisation, self.warehouse, self.agreement, self.post_orders, self.create_counterparties,
+        for widget in (self.organisation, self.warehouse, self.agreement, self.operation, self.post_orders,
+                       self.create_counterparties,
                        self.start_date, self.triggers, self.stage_map):
             widget.setEnabled(on and loaded)
         self.completeChanged.emit()
@@ -210,7 +216,8 @@ class SalesPage(QWizardPage):
             enabled=self.enabled.isChecked(), trigger_stages=triggers, stage_map=stage_map,
             organisation_ref=str(self.organisation.currentData() or ""),
             warehouse_ref=str(self.warehouse.currentData() or ""),
-            agreement_ref=str(self.agreement.currentData() or ""), operation=s.operation, order_status=s.order_status,
+            agreement_ref=str(self.agreement.currentData() or ""),
+            operation=str(self.operation.currentData() or s.operation), order_status=s.order_status,
             post_orders=self.post_orders.isChecked(), create_counterparties=self.create_counterparties.isChecked(),
             start_date=self.start_date.date().toString("yyyy-MM-dd"), vat_rates=s.vat_rates,
         ).to_dict()
