@@ -50,14 +50,16 @@ class SalesSettings:
     vat_rates: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> SalesSettings:
+    def from_dict(cls, data: dict[str, Any] | None, *, check: bool = True) -> SalesSettings:
+        """``check=False``: take what is there (the wizard re-opens half-filled settings to finish them)."""
         if not data:
             return cls()
         if not isinstance(data, dict):
             raise ConfigError("Настройки продаж в профиле повреждены.", "Пройдите страницу «Продажи» мастера заново.")
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         settings = cls(**known)
-        settings.validate()
+        if check:
+            settings.validate()
         return settings
 
     def to_dict(self) -> dict[str, Any]:

@@ -184,7 +184,7 @@ class SalesPage(QWizardPage):
     # ---- values ----------------------------------------------------------------------------------------------
     def load_existing(self, data: dict[str, Any] | None) -> None:
         try:
-            self._loaded_settings = SalesSettings.from_dict(data)
+            self._loaded_settings = SalesSettings.from_dict(data, check=False)
         except Exception:  # a damaged entry is re-entered here rather than blocking the settings window
             self._loaded_settings = SalesSettings()
         s = self._loaded_settings
