@@ -87,3 +87,29 @@ def test_invoice_becomes_a_smart_invoice_that_turns_paid(world: SalesWorld):
     world.sync()
     invoices = world.manager.invoices(deal_id)
     assert len(invoices) == 1 and invoices[0]["stageId"] == "DT31_2:P"
+
+
+def test_kill_after_the_comment_was_written_does_not_repeat_it(world: SalesWorld, monkeypatch):
+    from core.bitrix24.client import Bitrix24Client
+
+    deal_id = _agreed_deal(world)
+    world.sync()
+    order = world.order_of(deal_id)
+    world.accountant.receive_payment(order["Ref_Key"], 1000, incoming_number="55")
+    real_batch = Bitrix24Client.batch
+
+    def batch_then_die(self, commands, **kwargs):
+        result = real_batch(self, commands, **kwargs)
+        if any(method == "crm.timeline.comment.add" for method, _ in commands.values()):
+            raise KeyboardInterrupt  # the process dies after the portal stored the comment
+        return result
+
+    monkeypatch.setattr(Bitrix24Client, "batch", batch_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        world.sync()
+    monkeypatch.setattr(Bitrix24Client, "batch", real_batch)
+    assert len(world.manager.comments(deal_id)) == 1
+    report = world.sync()
+    assert report.failed == 0
+    assert world.manager.comments(deal_id) == [c for c in world.manager.comments(deal_id) if "п/п № 55" in c]
+    assert len(world.manager.comments(deal_id)) == 1
