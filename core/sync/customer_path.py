@@ -39,7 +39,7 @@ from core.mapping.customer_path import (
     shipment_text,
 )
 from core.mapping.sales_order import dec, format_money, money
-from core.mapping.sales_settings import PATH_EVENTS, SalesSettings
+from core.mapping.sales_settings import SalesSettings
 from core.onec.payload import composite
 from core.onec.query import datetime_literal
 from core.state.store import Link
@@ -116,11 +116,9 @@ class CustomerPathPipeline(Pipeline):
         since = datetime_literal(self.sales.start)
         order_set = self.order_spec["entity_set"]
         f = self.order_spec["fields"]
-        goods = self.order_spec["goods"]
-        # our orders: one light request (identity filled), their lines for sums and shipped-vs-ordered
+        # our orders: one light request (identity filled, no lines: those are read for the dirty records only)
         orders = {r["Ref_Key"]: r for r in onec.list(
-            order_set, select=["Ref_Key", "DataVersion", "Number", "Date", f["status"], f["total"], f["currency"],
-                               f["counterparty"], goods],
+            order_set, select=["Ref_Key", "DataVersion", "Number", "Date", f["status"], f["total"]],
             filter=f"startswith({f['identity']}, 'B24-') and Date ge {since}") if r["Ref_Key"] in links}
         self.ctx.check_cancelled()
         spec = self.spec
@@ -149,7 +147,7 @@ class CustomerPathPipeline(Pipeline):
         for invoice in invoices:
             basis_type, basis = composite(invoice, inv_spec["fields"]["basis"])
             if basis in orders and basis_type == order_set and not invoice.get(inv_spec["fields"]["cancelled"]):
-                self._add_invoice(invoice, orders[basis], links[basis], documents, versions)
+                self._add_invoice(invoice, orders[basis], links[basis], versions)
         return versions
 
     def _doc_select(self, pay_spec: dict[str, Any]) -> list[str]:
@@ -171,7 +169,7 @@ class CustomerPathPipeline(Pipeline):
 
     def _add_order(self, order: dict[str, Any], link: Any, documents: list[PathDocument],
                    versions: dict[str, str]) -> None:
-        f, goods, row = self.order_spec["fields"], self.order_spec["goods"], self.order_spec["row_fields"]
+        f = self.order_spec["fields"]
         ref, deal_id = order["Ref_Key"], link.b24_id
         category = int(link.meta.get("category") or 0)
         title = f"Заказ {order.get('Number', '')} (сделка № {deal_id})"
@@ -183,41 +181,52 @@ class CustomerPathPipeline(Pipeline):
             self._rows[key] = PathRecord("status", key, deal_id, category, title, ref, stages=[status_stage])
             versions[key] = status
         total = dec(order.get(f["total"]))
-        ordered: dict[str, Decimal] = {}
-        for line in order.get(goods) or []:
-            item = str(line.get(row["item"]))
-            ordered[item] = ordered.get(item, Decimal(0)) + dec(line.get(row["quantity"]))
         # in the order they happened; within one moment a payment before a shipment (a stable, readable order)
         mine = sorted((d for d in documents if d.order_ref == ref),
                       key=lambda d: (d.date, d.kind != "payment", d.number, d.ref))
         paid = Decimal(0)
         shipped: dict[str, Decimal] = {}
         for doc in mine:
+            key = f"{doc.kind}:{doc.ref}:{ref}"
             if doc.kind == "payment":
                 paid += doc.amount
-                text, pending = payment_text(doc, paid, total), None
+                text = payment_text(doc, paid, total)
+                events = path_event(paid, total, {}, {})
+                self._rows[key] = PathRecord(doc.kind, key, deal_id, category, title, ref, comment=text,
+                                             stages=[stage_map[e] for e in events if stage_map.get(e)])
                 state = text
             else:
                 for item, qty in doc.lines:
                     shipped[item] = shipped.get(item, Decimal(0)) + qty
-                # the text needs product names: read only for the shipments that are dirty (read())
-                text, pending = "", (doc, dict(shipped), dict(ordered))
-                state = repr((doc.number, doc.date, doc.lines, sorted(shipped.items()), sorted(ordered.items())))
-            events = [e for e in path_event(paid, total, shipped, ordered) if e in PATH_EVENTS]
-            key = f"{doc.kind}:{doc.ref}:{ref}"
-            self._rows[key] = PathRecord(doc.kind, key, deal_id, category, title, ref, comment=text,
-                                         stages=[stage_map[e] for e in events if stage_map.get(e)], pending=pending)
+                # the text and the "shipped fully?" event need the order's lines and the product names: both are
+                # read in read(), for the shipments that are dirty only
+                self._rows[key] = PathRecord(doc.kind, key, deal_id, category, title, ref,
+                                             pending=(doc, dict(shipped), stage_map))
+                state = repr((doc.number, doc.date, doc.lines, sorted(shipped.items())))
             versions[key] = hashlib.sha1(state.encode()).hexdigest()[:16]
         self._paid[ref] = money(paid) >= money(total) > 0
 
-    def _add_invoice(self, invoice: dict[str, Any], order: dict[str, Any], link: Any, documents: list[PathDocument],
+    def _add_invoice(self, invoice: dict[str, Any], order: dict[str, Any], link: Any,
                      versions: dict[str, str]) -> None:
-        goods, row = self.order_spec["goods"], self.order_spec["row_fields"]
         inv_total = dec(invoice.get(self.spec["invoices"]["fields"]["total"]))
         paid = self._paid.get(order["Ref_Key"], False)
-        product_ids = {}
+        number = str(invoice.get("Number") or "").strip()
+        day = str(invoice.get("Date") or "")[:10]
+        fields = {"title": f"Счёт № {number} от {_ru_date(day)}", "xmlId": invoice["Ref_Key"],
+                  "parentId2": link.b24_id, "opportunity": str(inv_total), "currencyId": "RUB",
+                  "isManualOpportunity": "Y"}
+        key = f"invoice:{invoice['Ref_Key']}"
+        # the lines come from the order (read() fetches them for dirty invoices): its DataVersion is in the version
+        self._rows[key] = PathRecord("invoice", key, link.b24_id, int(link.meta.get("category") or 0),
+                                     f"Счёт {number} (сделка № {link.b24_id})", order["Ref_Key"], invoice=fields,
+                                     paid=paid, pending=("invoice",))
+        versions[key] = f"{invoice.get('DataVersion')}|{'paid' if paid else 'open'}|{order.get('DataVersion')}"
+
+    def _invoice_rows(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        row = self.order_spec["row_fields"]
+        product_ids: dict[str, int] = {}
         rows = []
-        for line in order.get(goods) or []:
+        for line in lines:
             item = str(line.get(row["item"]))
             if item not in product_ids:
                 product = self.store.get_link("product", item, "product")
@@ -226,28 +235,36 @@ class CustomerPathPipeline(Pipeline):
             with_vat = dec(line.get(row["sum_with_vat"]))
             rows.append({"productId": product_ids[item], "price": str((with_vat / quantity).quantize(Decimal("0.01")))
                          if quantity else "0", "quantity": str(quantity), "taxIncluded": "Y"})
-        number = str(invoice.get("Number") or "").strip()
-        day = str(invoice.get("Date") or "")[:10]
-        fields = {"title": f"Счёт № {number} от {_ru_date(day)}", "xmlId": invoice["Ref_Key"],
-                  "parentId2": link.b24_id, "opportunity": str(inv_total), "currencyId": "RUB",
-                  "isManualOpportunity": "Y"}
-        key = f"invoice:{invoice['Ref_Key']}"
-        record = PathRecord("invoice", key, link.b24_id, int(link.meta.get("category") or 0),
-                            f"Счёт {number} (сделка № {link.b24_id})", order["Ref_Key"], invoice=fields,
-                            invoice_rows=rows, paid=paid)
-        self._rows[key] = record
-        lines = hashlib.sha1(repr((rows, str(inv_total))).encode()).hexdigest()[:12]
-        versions[key] = f"{invoice.get('DataVersion')}|{'paid' if paid else 'open'}|{lines}"
+        return rows
 
     def read(self, keys: list[str]) -> dict[str, Any]:
         records = {key: self._rows[key] for key in keys if key in self._rows}
         waiting = [r for r in records.values() if r.pending is not None]
-        if waiting:
-            names = self._names({item for r in waiting for item in r.pending[2]})  # type: ignore[index]
-            for record in waiting:
-                doc, shipped, ordered = record.pending  # type: ignore[misc]
-                record.comment = shipment_text(doc, names, shipped, ordered)
-                record.pending = None
+        if not waiting:
+            return records
+        assert self.onec is not None
+        goods, row = self.order_spec["goods"], self.order_spec["row_fields"]
+        orders = self.onec.get_many(self.order_spec["entity_set"], sorted({r.order_ref for r in waiting}),
+                                    select=["Ref_Key", goods])
+        lines = {ref: (order.get(goods) or []) for ref, order in orders.items()}
+        ordered: dict[str, dict[str, Decimal]] = {}
+        for ref, order_lines in lines.items():
+            per_item = ordered.setdefault(ref, {})
+            for line in order_lines:
+                item = str(line.get(row["item"]))
+                per_item[item] = per_item.get(item, Decimal(0)) + dec(line.get(row["quantity"]))
+        shipments = [r for r in waiting if r.kind == "shipment"]
+        names = self._names({item for r in shipments for item, _q in r.pending[0].lines}) if shipments else {}  # type: ignore[index]
+        for record in waiting:
+            if record.kind == "invoice":
+                record.invoice_rows = self._invoice_rows(lines.get(record.order_ref, []))
+            else:
+                doc, shipped, stage_map = record.pending  # type: ignore[misc]
+                wanted = ordered.get(record.order_ref, {})
+                record.comment = shipment_text(doc, names, shipped, wanted)
+                events = path_event(Decimal(0), Decimal(0), shipped, wanted)
+                record.stages = [stage_map[e] for e in events if stage_map.get(e)]
+            record.pending = None
         return records
 
     def to_record(self, key: str, raw: Any) -> PathRecord:
