@@ -32,6 +32,9 @@ def test_won_deal_becomes_one_posted_order(world: SalesWorld):
     deal = world.manager.deal(deal_id)
     assert Decimal(str(order["СуммаДокумента"])) == Decimal(deal["OPPORTUNITY"])
     assert f"/crm/deal/details/{deal_id}/" in order["Комментарий"]
+    created = next(e for e in world.journal() if e.reason_code == "sales_order_created")
+    assert (created.onec_ref, created.b24_id) == (order["Ref_Key"], str(deal_id))  # each column names its side
+    assert created.reason_text == f"Создан заказ клиента {order['Number']} в 1С по сделке"
     # nothing new on either side: no 1C write, a handful of light portal requests
     writes, requests = len(world.onec_writes()), len(world.b24.request_log())
     report = world.sync()

@@ -321,8 +321,11 @@ class EntitySync:
 
     def _journal(self, item: Item, action: str, code: str, params: dict[str, Any], *,
                  target_id: str | bool | None = False) -> None:
+        target = item.target_id if target_id is False else target_id
+        # the journal's columns name the sides: for a portal -> 1C pipeline the key is the portal id, the target 1C's
+        onec_ref, b24_id = (target, item.key) if self.p.version_side == "b24" else (item.key, target)
         self.ctx.journal(entity=self.entity, action=action, reason_code=self._code(code), params=params,
-                         onec_ref=item.key, b24_id=item.target_id if target_id is False else target_id,  # type: ignore[arg-type]
+                         onec_ref=onec_ref, b24_id=b24_id,  # type: ignore[arg-type]
                          title=item.title, direction=self.p.direction)
 
     def _finish_ok(self, item: Item) -> None:

@@ -257,4 +257,6 @@ class Pipeline(ABC):
     def reject(self, key: str, problem: str) -> None:
         self.ctx.count(self.entity, "failed")
         self.ctx.journal(entity=self.entity, action="fail", reason_code="failed_record",
-                         params={"problem": problem, "key": key}, onec_ref=key or None, direction=self.direction)
+                         params={"problem": problem, "key": key},
+                         **({"b24_id": key or None} if self.version_side == "b24" else {"onec_ref": key or None}),
+                         direction=self.direction)
