@@ -72,6 +72,30 @@ JOURNAL_TEMPLATES = (
     QT_TRANSLATE_NOOP("journal", "Не перенесена: в 1С уже есть контрагент «{other}» с тем же ИНН "
                       "{inn}{kpp_part}, он связан с компанией портала. Похоже на дубль в 1С — "
                       "объедините карточки в 1С"),
+    # path_answer_lost_recovered
+    QT_TRANSLATE_NOOP("journal", "Ответ портала потерялся; запись найдена в сделке, повтор не нужен"),
+    # path_comment_exists
+    QT_TRANSLATE_NOOP("journal", "Документ 1С изменён после записи в сделку; комментарий в ленте не "
+                      "повторяется"),
+    # path_comment_found
+    QT_TRANSLATE_NOOP("journal", "Комментарий об этом документе уже есть в ленте сделки: второй не "
+                      "добавлен"),
+    # path_created
+    QT_TRANSLATE_NOOP("journal", "Записано в сделку Битрикс24: {text}"),
+    # path_deal_gone
+    QT_TRANSLATE_NOOP("journal", "Сделка удалена в Битрикс24: данные 1С по ней не переносятся"),
+    # path_dry_run
+    QT_TRANSLATE_NOOP("journal", "Будет записано в сделку (пробный запуск, ничего не записано)"),
+    # path_invoice_found
+    QT_TRANSLATE_NOOP("journal", "Счёт уже есть в сделке (по идентификатору 1С): связан, второй не "
+                      "создан"),
+    # path_skip_same
+    QT_TRANSLATE_NOOP("journal", "Пропущено: в 1С изменилась версия, но для сделки ничего не поменялось"),
+    # path_stage_kept
+    QT_TRANSLATE_NOOP("journal", "Стадия сделки не меняется: для этого события нет стадии в карте стадий "
+                      "или сделка уже дальше"),
+    # path_updated
+    QT_TRANSLATE_NOOP("journal", "Сделка обновлена по данным 1С: {fields}"),
     # probable_duplicate
     QT_TRANSLATE_NOOP("journal", "Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на "
                       "«{onec_title}». Не объединено — проверьте в списке дублей"),
@@ -91,6 +115,43 @@ JOURNAL_TEMPLATES = (
     QT_TRANSLATE_NOOP("journal", "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
                       "{attribute} (его нет в этой версии конфигурации или он не "
                       "опубликован): раздел «{entity_title}» остановлен. {hint}"),
+    # sales_answer_lost_pending
+    QT_TRANSLATE_NOOP("journal", "Ответ 1С на запись заказа потерялся; заказ будет найден по номеру "
+                      "сделки при следующей синхронизации"),
+    # sales_answer_lost_recovered
+    QT_TRANSLATE_NOOP("journal", "Ответ 1С на запись заказа потерялся; заказ найден по номеру сделки, "
+                      "второй не создан"),
+    # sales_conflict
+    QT_TRANSLATE_NOOP("journal", "Заказ {number} в 1С не изменён: {why}. Изменения сделки — в списке "
+                      "конфликтов"),
+    # sales_counterparty_created
+    QT_TRANSLATE_NOOP("journal", "Создан контрагент «{company}» (ИНН {inn}) в 1С для сделки"),
+    # sales_deal_invalid
+    QT_TRANSLATE_NOOP("journal", "Сделка не перенесена в 1С: {problem}"),
+    # sales_dry_run_create
+    QT_TRANSLATE_NOOP("journal", "Будет создан заказ клиента в 1С (пробный запуск, ничего не записано)"),
+    # sales_dry_run_link
+    QT_TRANSLATE_NOOP("journal", "Будет связана с заказом 1С по номеру сделки (пробный запуск, ничего не "
+                      "записано)"),
+    # sales_dry_run_update
+    QT_TRANSLATE_NOOP("journal", "Будет обновлён заказ клиента в 1С: {fields} (пробный запуск, ничего не "
+                      "записано)"),
+    # sales_failed_onec
+    QT_TRANSLATE_NOOP("journal", "1С не приняла заказ: {error}"),
+    # sales_linked_by_identity
+    QT_TRANSLATE_NOOP("journal", "Заказ по этой сделке уже есть в 1С (номер по данным клиента "
+                      "{identity}): связан, второй не создан"),
+    # sales_order_created
+    QT_TRANSLATE_NOOP("journal", "Создан заказ клиента {number} в 1С по сделке"),
+    # sales_order_deleted
+    QT_TRANSLATE_NOOP("journal", "Заказ {number}, созданный по сделке, удалён в 1С; новый заказ не "
+                      "создаётся — решите, нужен ли он"),
+    # sales_order_note
+    QT_TRANSLATE_NOOP("journal", "Заказ перенесён с замечанием: {note}"),
+    # sales_order_updated
+    QT_TRANSLATE_NOOP("journal", "Заказ клиента в 1С обновлён по сделке: {fields}"),
+    # sales_skip_same
+    QT_TRANSLATE_NOOP("journal", "Пропущена: сделка изменилась, но товары, количества и суммы те же"),
     # skip_deleted_unlinked
     QT_TRANSLATE_NOOP("journal", "Пропущена: помечена на удаление в 1С и в портал не переносилась"),
     # skip_folder
@@ -200,4 +261,8 @@ ENTITY_LABELS = (
     QT_TRANSLATE_NOOP("progress", "Контактные лица"),
     # counterparty
     QT_TRANSLATE_NOOP("progress", "Контрагенты"),
+    # customer_path
+    QT_TRANSLATE_NOOP("progress", "Путь клиента"),
+    # sales_order
+    QT_TRANSLATE_NOOP("progress", "Заказы клиентов"),
 )

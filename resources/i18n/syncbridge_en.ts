@@ -277,6 +277,14 @@
         <translation>1C: {onec}  ↔  Bitrix24 #{b24_id}: {b24} — {reason}</translation>
     </message>
     <message>
+        <source>{title} — {reason}
+Сейчас в источнике: {ours}
+На другой стороне: {theirs}</source>
+        <translation>{title} — {reason}
+Now at the source: {ours}
+On the other side: {theirs}</translation>
+    </message>
+    <message>
         <source>ссылка 1С: {ref}</source>
         <translation>1C reference: {ref}</translation>
     </message>
@@ -303,6 +311,10 @@
     <message>
         <source>Эти записи не объединены автоматически: у записи в Битрикс24 нет ИНН, совпадают только названия. Сравните их в Битрикс24 и при необходимости объедините вручную.</source>
         <translation>These records were not merged automatically: the Bitrix24 record has no INN, only the names match. Compare them in Bitrix24 and merge them by hand if needed.</translation>
+    </message>
+    <message>
+        <source>Эти изменения не записаны поверх другой стороны: например, сделку изменили после отгрузки заказа. Сравните версии и поправьте вручную там, где нужно.</source>
+        <translation>These changes were not written over the other side: for example, the deal changed after the order was shipped. Compare the versions and fix by hand where needed.</translation>
     </message>
     <message>
         <source>Только проблемы</source>
@@ -335,6 +347,10 @@
     <message>
         <source>Вероятные дубли на проверку: {n}</source>
         <translation>Probable duplicates to review: {n}</translation>
+    </message>
+    <message>
+        <source>Конфликты: {n}</source>
+        <translation>Conflicts: {n}</translation>
     </message>
     <message>
         <source>Журнал не прочитан: {error}</source>
@@ -464,6 +480,151 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
 </context>
 <context>
+    <name>SalesPage</name>
+    <message>
+        <source>Заказ не согласован</source>
+        <extracomment>1C events of the stage map (order statuses, then payment and shipment events) and how the admin reads them; the event names are 1C&apos;s and core&apos;s identifiers, zipped here so that no 1C name reads as UI text</extracomment>
+        <translation>Order not agreed</translation>
+    </message>
+    <message>
+        <source>Заказ к обеспечению</source>
+        <translation>Order to be supplied</translation>
+    </message>
+    <message>
+        <source>Заказ к отгрузке</source>
+        <translation>Order ready to ship</translation>
+    </message>
+    <message>
+        <source>Заказ закрыт</source>
+        <translation>Order closed</translation>
+    </message>
+    <message>
+        <source>Оплачен частично</source>
+        <translation>Partly paid</translation>
+    </message>
+    <message>
+        <source>Оплачен полностью</source>
+        <translation>Fully paid</translation>
+    </message>
+    <message>
+        <source>Отгружен частично</source>
+        <translation>Partly shipped</translation>
+    </message>
+    <message>
+        <source>Отгружен полностью</source>
+        <translation>Fully shipped</translation>
+    </message>
+    <message>
+        <source>Продажи</source>
+        <extracomment>connection of the previous pages: () -&gt; (onec_url, onec_user, password or None, webhook or None, ca_file, profile)</extracomment>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>Выигранные сделки становятся заказами клиентов в 1С, а оплаты и отгрузки из 1С появляются в сделке.</source>
+        <translation>Won deals become customer orders in 1C, and payments and shipments from 1C appear on the deal.</translation>
+    </message>
+    <message>
+        <source>Переносить сделки в 1С как заказы клиентов</source>
+        <translation>Send deals to 1C as customer orders</translation>
+    </message>
+    <message>
+        <source>Загрузить списки из 1С и Битрикс24</source>
+        <translation>Load lists from 1C and Bitrix24</translation>
+    </message>
+    <message>
+        <source>Списки ещё не загружены.</source>
+        <translation>The lists are not loaded yet.</translation>
+    </message>
+    <message>
+        <source>Проводить заказы (иначе — сохранять черновиком)</source>
+        <translation>Post orders (otherwise save them as drafts)</translation>
+    </message>
+    <message>
+        <source>Создавать в 1С контрагента, если его нет (по ИНН из реквизитов компании)</source>
+        <translation>Create the counterparty in 1C when it is missing (by the company&apos;s INN)</translation>
+    </message>
+    <message>
+        <source>Воронка</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <source>Когда создавать заказ</source>
+        <translation>When to create the order</translation>
+    </message>
+    <message>
+        <source>Организация:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <source>От имени какой организации оформлять заказы.</source>
+        <translation>The organisation the orders are issued by.</translation>
+    </message>
+    <message>
+        <source>Склад:</source>
+        <translation>Warehouse:</translation>
+    </message>
+    <message>
+        <source>С какого склада отгружать по заказам.</source>
+        <translation>The warehouse the orders ship from.</translation>
+    </message>
+    <message>
+        <source>Соглашение:</source>
+        <translation>Agreement:</translation>
+    </message>
+    <message>
+        <source>Типовое соглашение с клиентами; «не используются», если в базе соглашений нет.</source>
+        <translation>The standard customer agreement; &quot;not used&quot; when the base has no agreements.</translation>
+    </message>
+    <message>
+        <source>Хозяйственная операция:</source>
+        <translation>Business operation:</translation>
+    </message>
+    <message>
+        <source>Как 1С учитывает продажу по заказу (значение реквизита «Хозяйственная операция»).</source>
+        <translation>How 1C accounts for the sale under the order (the value of «Хозяйственная операция»).</translation>
+    </message>
+    <message>
+        <source>Если 1С откажется проводить заказ (например, нет свободного остатка при контроле остатков), заказ останется непроведённым, а причина — словами 1С — попадёт в журнал.</source>
+        <translation>If 1C refuses to post an order (for example, no free stock with stock control on), the order stays unposted and 1C&apos;s own reason goes to the journal.</translation>
+    </message>
+    <message>
+        <source>Начиная с даты:</source>
+        <translation>Starting from:</translation>
+    </message>
+    <message>
+        <source>Более старые сделки и документы 1С не переносятся — подключение портала с многолетней историей не завалит ни одну из сторон.</source>
+        <translation>Older deals and 1C documents are not transferred, so connecting a portal with years of history floods neither side.</translation>
+    </message>
+    <message>
+        <source>Стадия, на которой сделка уходит в 1С:</source>
+        <translation>The stage at which a deal goes to 1C:</translation>
+    </message>
+    <message>
+        <source>Куда двигать сделку по событиям в 1С (пусто — не двигать):</source>
+        <translation>Where to move the deal on 1C events (empty: do not move):</translation>
+    </message>
+    <message>
+        <source>Загружаю списки…</source>
+        <translation>Loading the lists…</translation>
+    </message>
+    <message>
+        <source>Не удалось загрузить списки: {error}</source>
+        <translation>Could not load the lists: {error}</translation>
+    </message>
+    <message>
+        <source>Загружено: организаций {o}, складов {w}, соглашений {a}, воронок {f}.</source>
+        <translation>Loaded: {o} organisations, {w} warehouses, {a} agreements, {f} pipelines.</translation>
+    </message>
+    <message>
+        <source>не используются</source>
+        <translation>not used</translation>
+    </message>
+    <message>
+        <source>Успешная стадия (по умолчанию)</source>
+        <translation>Success stage (default)</translation>
+    </message>
+</context>
+<context>
     <name>SchedulePage</name>
     <message>
         <source>Расписание</source>
@@ -582,8 +743,28 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Interface language</translation>
     </message>
     <message>
+        <source>Сделки → заказы 1С</source>
+        <translation>Deals → 1C orders</translation>
+    </message>
+    <message>
         <source>Пароли</source>
         <translation>Passwords</translation>
+    </message>
+    <message>
+        <source>выключено</source>
+        <translation>off</translation>
+    </message>
+    <message>
+        <source>с проведением</source>
+        <translation>posted</translation>
+    </message>
+    <message>
+        <source>черновиками</source>
+        <translation>as drafts</translation>
+    </message>
+    <message>
+        <source>включено, {mode}, с {date}</source>
+        <translation>on, {mode}, from {date}</translation>
     </message>
 </context>
 <context>
@@ -913,6 +1094,46 @@ If the error happens again, send this folder to support.</translation>
         <translation>Not transferred: 1C already has the counterparty “{other}” with the same INN {inn}{kpp_part}, linked to a portal company. Looks like a duplicate in 1C — merge the cards in 1C</translation>
     </message>
     <message>
+        <source>Ответ портала потерялся; запись найдена в сделке, повтор не нужен</source>
+        <translation>The portal&apos;s answer was lost; the entry was found on the deal, no repeat needed</translation>
+    </message>
+    <message>
+        <source>Документ 1С изменён после записи в сделку; комментарий в ленте не повторяется</source>
+        <translation>The 1C document changed after it was written to the deal; the timeline comment is not repeated</translation>
+    </message>
+    <message>
+        <source>Комментарий об этом документе уже есть в ленте сделки: второй не добавлен</source>
+        <translation>The deal&apos;s timeline already has a comment about this document: no second one added</translation>
+    </message>
+    <message>
+        <source>Записано в сделку Битрикс24: {text}</source>
+        <translation>Written to the Bitrix24 deal: {text}</translation>
+    </message>
+    <message>
+        <source>Сделка удалена в Битрикс24: данные 1С по ней не переносятся</source>
+        <translation>The deal was deleted in Bitrix24: its 1C data is not transferred</translation>
+    </message>
+    <message>
+        <source>Будет записано в сделку (пробный запуск, ничего не записано)</source>
+        <translation>Will be written to the deal (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Счёт уже есть в сделке (по идентификатору 1С): связан, второй не создан</source>
+        <translation>The invoice is already on the deal (by its 1C id): linked, no second one created</translation>
+    </message>
+    <message>
+        <source>Пропущено: в 1С изменилась версия, но для сделки ничего не поменялось</source>
+        <translation>Skipped: the version changed in 1C, but nothing changed for the deal</translation>
+    </message>
+    <message>
+        <source>Стадия сделки не меняется: для этого события нет стадии в карте стадий или сделка уже дальше</source>
+        <translation>The deal stage is kept: the stage map has no stage for this event, or the deal is already further on</translation>
+    </message>
+    <message>
+        <source>Сделка обновлена по данным 1С: {fields}</source>
+        <translation>Deal updated from 1C: {fields}</translation>
+    </message>
+    <message>
         <source>Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на «{onec_title}». Не объединено — проверьте в списке дублей</source>
         <translation>Possible duplicate: the portal has “{b24_title}” without an INN, similar to “{onec_title}”. Not merged: review it in the duplicates list</translation>
     </message>
@@ -935,6 +1156,66 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>У объекта {entity_set} в публикации 1С нет обязательного реквизита {attribute} (его нет в этой версии конфигурации или он не опубликован): раздел «{entity_title}» остановлен. {hint}</source>
         <translation>Object {entity_set} has no required attribute {attribute} in the 1C publication (this release lacks it or it is not published): section “{entity_title}” is stopped. {hint}</translation>
+    </message>
+    <message>
+        <source>Ответ 1С на запись заказа потерялся; заказ будет найден по номеру сделки при следующей синхронизации</source>
+        <translation>1C&apos;s answer to the order write was lost; the order will be found by the deal number at the next sync</translation>
+    </message>
+    <message>
+        <source>Ответ 1С на запись заказа потерялся; заказ найден по номеру сделки, второй не создан</source>
+        <translation>1C&apos;s answer to the order write was lost; the order was found by the deal number, no second one created</translation>
+    </message>
+    <message>
+        <source>Заказ {number} в 1С не изменён: {why}. Изменения сделки — в списке конфликтов</source>
+        <translation>Order {number} in 1C not changed: {why}. The deal&apos;s changes are in the conflicts list</translation>
+    </message>
+    <message>
+        <source>Создан контрагент «{company}» (ИНН {inn}) в 1С для сделки</source>
+        <translation>Counterparty &quot;{company}&quot; (INN {inn}) created in 1C for the deal</translation>
+    </message>
+    <message>
+        <source>Сделка не перенесена в 1С: {problem}</source>
+        <translation>Deal not transferred to 1C: {problem}</translation>
+    </message>
+    <message>
+        <source>Будет создан заказ клиента в 1С (пробный запуск, ничего не записано)</source>
+        <translation>A customer order will be created in 1C (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Будет связана с заказом 1С по номеру сделки (пробный запуск, ничего не записано)</source>
+        <translation>Will be linked to the 1C order by the deal number (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Будет обновлён заказ клиента в 1С: {fields} (пробный запуск, ничего не записано)</source>
+        <translation>The customer order in 1C will be updated: {fields} (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>1С не приняла заказ: {error}</source>
+        <translation>1C did not accept the order: {error}</translation>
+    </message>
+    <message>
+        <source>Заказ по этой сделке уже есть в 1С (номер по данным клиента {identity}): связан, второй не создан</source>
+        <translation>1C already has an order for this deal (customer&apos;s number {identity}): linked, no second one created</translation>
+    </message>
+    <message>
+        <source>Создан заказ клиента {number} в 1С по сделке</source>
+        <translation>Customer order {number} created in 1C from the deal</translation>
+    </message>
+    <message>
+        <source>Заказ {number}, созданный по сделке, удалён в 1С; новый заказ не создаётся — решите, нужен ли он</source>
+        <translation>Order {number} created from the deal was deleted in 1C; no new order is created — decide whether it is needed</translation>
+    </message>
+    <message>
+        <source>Заказ перенесён с замечанием: {note}</source>
+        <translation>Order transferred with a remark: {note}</translation>
+    </message>
+    <message>
+        <source>Заказ клиента в 1С обновлён по сделке: {fields}</source>
+        <translation>Customer order in 1C updated from the deal: {fields}</translation>
+    </message>
+    <message>
+        <source>Пропущена: сделка изменилась, но товары, количества и суммы те же</source>
+        <translation>Skipped: the deal changed, but products, quantities and sums are the same</translation>
     </message>
     <message>
         <source>Пропущена: помечена на удаление в 1С и в портал не переносилась</source>
@@ -990,6 +1271,14 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Контрагенты</source>
         <translation>Counterparties</translation>
+    </message>
+    <message>
+        <source>Путь клиента</source>
+        <translation>Customer path</translation>
+    </message>
+    <message>
+        <source>Заказы клиентов</source>
+        <translation>Customer orders</translation>
     </message>
     <message>
         <source>Запись в Битрикс24</source>
