@@ -140,6 +140,8 @@ ENTITY_TITLES: dict[str, str] = {
     "price": "Цены",
     "stock": "Остатки",
     "order": "Заказы",
+    "sales_order": "Заказы клиентов",
+    "customer_path": "Путь клиента (оплаты, отгрузки, счета)",
 }
 
 STAGES: dict[str, str] = {

@@ -45,10 +45,10 @@ def read_sales_choices(onec: OneCClient, b24: Bitrix24Client, profile_name: str 
                       [(s.status_id, s.name, s.semantics) for s in stages.funnels.get(cid, [])])
                for cid in sorted(stages.funnels)]
     return SalesChoices(
-        organisations=_catalog(onec, spec["organisation_set"]),
-        warehouses=_catalog(onec, spec["warehouse_set"]),
-        agreements=_catalog(onec, spec["agreement_set"]),
-        operations=list(spec["operations"]),
+        organisations=_catalog(onec, spec["organisations"]["entity_set"]),
+        warehouses=_catalog(onec, spec["warehouses"]["entity_set"]),
+        agreements=_catalog(onec, spec["agreements"]["entity_set"]),
+        operations=list(spec["order"]["operations"]),
         funnels=funnels,
     )
 

@@ -27,7 +27,7 @@ from core.mapping.sales_settings import SalesSettings
 from core.mapping.table import load_mapping
 
 TABLE = load_mapping("ut11")
-SPEC = TABLE["sales_order"]
+SPEC = TABLE["sales_order"]["order"]
 DEAL = {"ID": "410", "TITLE": "Станки", "CATEGORY_ID": "0", "STAGE_ID": "WON", "COMPANY_ID": "9",
         "CURRENCY_ID": "RUB", "DATE_MODIFY": "2026-03-10T10:00:00+03:00", "CLOSEDATE": "2026-03-20T00:00:00+03:00"}
 # the two rows of the reference crm.deal.productrows.get answer (mixed types), plus a taxed one
@@ -95,7 +95,7 @@ def test_payment_text_as_the_issue_writes_it():
 
 
 def test_payment_lines_find_orders_by_order_or_basis():
-    spec = TABLE["customer_path"]["payments"][0]
+    spec = TABLE["customer_path"]["bank_payments"]
     order_type = "StandardODATA.Document_ЗаказКлиента"
     row = {"Ref_Key": "p1", "Number": "ТД00-000001", "Date": "2026-03-12T00:00:00", "НомерВходящегоДокумента": "418",
            "РасшифровкаПлатежа": [

@@ -41,9 +41,9 @@ def payment_from_onec(row: dict[str, Any], spec: dict[str, Any], order_refs: set
     """One receipt → one PathDocument per order it settles (a receipt may pay several orders).
 
     An order is named by ``Заказ`` or, when that is empty, by ``ОснованиеПлатежа`` of the order's type."""
-    f = spec["fields"]
+    f = spec["line_fields"]
     per_order: dict[str, Decimal] = {}
-    for line in row.get(spec["settlement"]) or []:
+    for line in row.get(spec["fields"]["settlement"]) or []:
         order_type, order = composite(line, f["line_order"])
         if order is None or order_type != spec["order_set"]:
             order_type, order = composite(line, f["line_basis"])
@@ -52,7 +52,8 @@ def payment_from_onec(row: dict[str, Any], spec: dict[str, Any], order_refs: set
         per_order[order] = per_order.get(order, Decimal(0)) + dec(line.get(f["line_sum"]))
     return [
         PathDocument("payment", str(row["Ref_Key"]), str(row.get("Number") or "").strip(), str(row.get("Date") or ""),
-                     order, amount, incoming_number=str(row.get(f.get("incoming_number", ""), "") or "").strip(),
+                     order, amount,
+                     incoming_number=str(row.get(spec["fields"].get("incoming_number", ""), "") or "").strip(),
                      cash=cash)
         for order, amount in per_order.items()
     ]
@@ -60,10 +61,10 @@ def payment_from_onec(row: dict[str, Any], spec: dict[str, Any], order_refs: set
 
 def shipment_from_onec(row: dict[str, Any], spec: dict[str, Any], order_refs: set[str]) -> list[PathDocument]:
     """A sale → one PathDocument per order (the header ``ЗаказКлиента`` or the lines' own ``ЗаказКлиента``)."""
-    f = spec["fields"]
-    _t, header_order = composite(row, f["order"])
+    f = spec["line_fields"]
+    _t, header_order = composite(row, spec["fields"]["order"])
     per_order: dict[str, list[tuple[str, Decimal, Decimal]]] = {}
-    for line in row.get(spec["goods"]) or []:
+    for line in row.get(spec["fields"]["goods"]) or []:
         _lt, line_order = composite(line, f["line_order"])
         order = line_order or header_order
         if order is None or order not in order_refs:

@@ -59,37 +59,33 @@ SECTIONS: dict[str, Any] = {
         },
     },
     "sales_order": {
-        "entity_set": str, "goods": str, "closed_status": str, "operations": [str],
-        "fields": {"counterparty": str, "partner": str, "currency": str, "price_includes_vat": str, "total": str,
-                   "comment": str, "ship_date": str, "identity": str, "organisation": str, "warehouse": str,
-                   "operation": str, "status": str, "agreement": str},
-        "row_fields": {"item": str, "quantity": str, "packages": str, "price": str, "discount_percent": str,
-                       "discount_sum": str, "sum": str, "vat_rate": str, "vat_sum": str, "sum_with_vat": str},
-        "*": str,
+        "order": {
+            "entity_set": str, "goods": str, "closed_status": str, "operations": [str],
+            "fields": {"counterparty": str, "partner": str, "currency": str, "price_includes_vat": str, "total": str,
+                       "comment": str, "ship_date": str, "identity": str, "organisation": str, "warehouse": str,
+                       "operation": str, "status": str, "agreement": str},
+            "row_fields": {"item": str, "quantity": str, "packages": str, "price": str, "discount_percent": str,
+                           "discount_sum": str, "sum": str, "vat_rate": str, "vat_sum": str, "sum_with_vat": str},
+        },
+        "counterparties": {**ONEC_SET, "fields": {"partner": str, "inn": str, "kpp": str}},
+        "partners": ONEC_SET,
+        "currencies": {**ONEC_SET, "fields": {"code": str}},
+        "vat_rates": {**ONEC_SET, "fields": {"rate": str, "kind": str}, "none_kind": str},
+        "organisations": ONEC_SET,
+        "warehouses": ONEC_SET,
+        "agreements": ONEC_SET,
     },
     "customer_path": {
-        "payments": [{"entity_set": str, "cash": bool, "settlement": str, "order_set": str,
-                      "fields": {"line_order": str, "line_basis": str, "line_sum": str, "incoming_number?": str}}],
-        "shipments": {"entity_set": str, "goods": str,
-                      "fields": {"order": str, "line_order": str, "line_item": str, "line_quantity": str,
-                                 "line_sum": str}},
-        "invoices": {"entity_set": str, "fields": {"basis": str, "total": str, "cancelled": str}},
-        "product_names": {"entity_set": str, "field": str},
+        "bank_payments": {**ONEC_SET, "cash": bool, "order_set": str,
+                          "fields": {"settlement": str, "incoming_number?": str},
+                          "line_fields": {"line_order": str, "line_basis": str, "line_sum": str}},
+        "cash_payments": {**ONEC_SET, "cash": bool, "order_set": str, "fields": {"settlement": str},
+                          "line_fields": {"line_order": str, "line_basis": str, "line_sum": str}},
+        "shipments": {**ONEC_SET, "fields": {"order": str, "goods": str},
+                      "line_fields": {"line_order": str, "line_item": str, "line_quantity": str, "line_sum": str}},
+        "invoices": {**ONEC_SET, "fields": {"basis": str, "total": str, "cancelled": str}},
+        "product_names": {**ONEC_SET, "fields": {"name": str}},
     },
-}
-
-SECTIONS["contact"] = {
-    "onec": {
-        **ONEC_SET,
-        "fields": {"name": str, "last_name": str, "first_name": str, "middle_name": str, "position": str,
-                   "contact_info": str, "*": str},
-        # how a person belongs to a counterparty: through its partner (УТ 11), an owner composite (БП 3.0) or
-        # rows of a tabular part (УНФ)
-        "owner": {"via": str, "column?": str},
-        "contact_info": CONTACT_INFO,
-    },
-    "owners?": {**ONEC_SET, "fields": {"partner": str, "*": str}},
-    "bitrix24": {"contact": {"*": str}, "contact_multifields": {"*": str}, "multifield_value_type": str},
 }
 
 TOP = {"profile": str, "title": str}

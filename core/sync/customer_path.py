@@ -98,7 +98,7 @@ class CustomerPathPipeline(Pipeline):
     def __init__(self, env: Any) -> None:
         super().__init__(env)
         self.sales = SalesSettings.from_dict(self.settings)
-        self.order_spec: dict[str, Any] = self.table.get("sales_order", {})
+        self.order_spec: dict[str, Any] = self.table.get("sales_order", {}).get("order", {})
         self._rows: dict[str, PathRecord] = {}
         self._stages: DealStages | None = None
         self._invoice_stages: tuple[str, str] | None = None  # (new, paid)
@@ -123,22 +123,28 @@ class CustomerPathPipeline(Pipeline):
         self.ctx.check_cancelled()
         spec = self.spec
         documents: list[PathDocument] = []
-        for pay_spec in spec["payments"]:
+        for pay_spec in (spec["bank_payments"], spec["cash_payments"]):
+            if not self._published(pay_spec["entity_set"]):
+                continue  # an optional object the base does not publish (the publication check warned once)
             for doc in onec.list(pay_spec["entity_set"], select=self._doc_select(pay_spec),
                                  filter=f"Posted eq true and DeletionMark eq false and Date ge {since}"):
                 documents += payment_from_onec(doc, pay_spec, set(orders), cash=bool(pay_spec["cash"]))
         ship_spec = spec["shipments"]
-        order_field = ship_spec["fields"]["order"]
-        for doc in onec.list(ship_spec["entity_set"], select=["Ref_Key", "DataVersion", "Number", "Date", order_field,
-                                                             f"{order_field}_Type", ship_spec["goods"]],
-                             filter=f"Posted eq true and DeletionMark eq false and Date ge {since}"):
-            documents += shipment_from_onec(doc, ship_spec, set(orders))
+        if self._published(ship_spec["entity_set"]):
+            order_field = ship_spec["fields"]["order"]
+            for doc in onec.list(ship_spec["entity_set"],
+                                 select=["Ref_Key", "DataVersion", "Number", "Date", order_field,
+                                         f"{order_field}_Type", ship_spec["fields"]["goods"]],
+                                 filter=f"Posted eq true and DeletionMark eq false and Date ge {since}"):
+                documents += shipment_from_onec(doc, ship_spec, set(orders))
         inv_spec = spec["invoices"]
-        invoices = onec.list(inv_spec["entity_set"],
-                             select=["Ref_Key", "DataVersion", "Number", "Date", "Posted", inv_spec["fields"]["basis"],
-                                     f"{inv_spec['fields']['basis']}_Type", inv_spec["fields"]["total"],
-                                     inv_spec["fields"]["cancelled"]],
-                             filter=f"DeletionMark eq false and Date ge {since}")
+        invoices = []
+        if self._published(inv_spec["entity_set"]):
+            invoices = onec.list(inv_spec["entity_set"],
+                                 select=["Ref_Key", "DataVersion", "Number", "Date", "Posted",
+                                         inv_spec["fields"]["basis"], f"{inv_spec['fields']['basis']}_Type",
+                                         inv_spec["fields"]["total"], inv_spec["fields"]["cancelled"]],
+                                 filter=f"DeletionMark eq false and Date ge {since}")
         self.ctx.check_cancelled()
         self._rows = {}
         versions: dict[str, str] = {}
@@ -151,21 +157,27 @@ class CustomerPathPipeline(Pipeline):
         return versions
 
     def _doc_select(self, pay_spec: dict[str, Any]) -> list[str]:
-        select = ["Ref_Key", "DataVersion", "Number", "Date", pay_spec["settlement"]]
+        select = ["Ref_Key", "DataVersion", "Number", "Date", pay_spec["fields"]["settlement"]]
         if pay_spec["fields"].get("incoming_number"):
             select.append(pay_spec["fields"]["incoming_number"])
         return select
 
+    def _published(self, entity_set: str) -> bool:
+        """False for an object the base does not publish (known when the run reads through the publication)."""
+        publication = getattr(self.onec, "publication", None)
+        return publication is None or publication.has(entity_set)
+
     def _names(self, refs: set[str]) -> dict[str, str]:
         names_spec = self.spec.get("product_names")
         refs = {r for r in refs if r and r != "None"}
-        if not names_spec or not refs or self.onec is None:
+        if not names_spec or not refs or self.onec is None or not self._published(names_spec["entity_set"]):
             return {}
         try:
-            rows = self.onec.get_many(names_spec["entity_set"], sorted(refs), select=["Ref_Key", names_spec["field"]])
+            name = names_spec["fields"]["name"]
+            rows = self.onec.get_many(names_spec["entity_set"], sorted(refs), select=["Ref_Key", name])
         except SyncBridgeError:  # names are a nicety: the catalog may not be published in this base
             return {}
-        return {ref: str(r.get(names_spec["field"]) or "") for ref, r in rows.items()}
+        return {ref: str(r.get(name) or "") for ref, r in rows.items()}
 
     def _add_order(self, order: dict[str, Any], link: Any, documents: list[PathDocument],
                    versions: dict[str, str]) -> None:

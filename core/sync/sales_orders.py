@@ -122,7 +122,8 @@ class SalesOrderPipeline(Pipeline):
     def __init__(self, env: Any) -> None:
         super().__init__(env)
         self.sales = SalesSettings.from_dict(self.settings)
-        self.order_set = self.spec.get("entity_set", "Document_ЗаказКлиента")
+        self.order_spec: dict[str, Any] = self.spec.get("order", {})
+        self.order_set = self.order_spec.get("entity_set", "Document_ЗаказКлиента")
         self._stages: DealStages | None = None
         self._currencies: dict[str, str] | None = None
         self._vat: dict[str, str] | None = None
@@ -222,11 +223,11 @@ class SalesOrderPipeline(Pipeline):
                 refs.add(link.onec_ref)
         missing = [ref for ref in refs if ref not in self._partners]
         if missing:
-            spec = self.spec
-            rows = self.onec.get_many(spec.get("counterparty_set", "Catalog_Контрагенты"), missing,
-                                      select=["Ref_Key", "Партнер_Key"])
+            cp_spec = self.spec["counterparties"]
+            partner_field = cp_spec["fields"]["partner"]
+            rows = self.onec.get_many(cp_spec["entity_set"], missing, select=["Ref_Key", partner_field])
             for ref in missing:
-                partner = (rows.get(ref) or {}).get("Партнер_Key")
+                partner = (rows.get(ref) or {}).get(partner_field)
                 self._partners[ref] = partner if partner and partner != _ZERO else None
         if unlinked and self.sales.create_counterparties:
             companies = sorted(unlinked)
@@ -251,17 +252,19 @@ class SalesOrderPipeline(Pipeline):
             return
         assert self.onec is not None
         spec = self.spec
-        rows = self.onec.list(spec.get("currency_set", "Catalog_Валюты"), select=["Ref_Key", "Code"])
-        self._currencies = {str(r.get("Code") or "").strip(): r["Ref_Key"] for r in rows}
+        code = spec["currencies"]["fields"]["code"]
+        rows = self.onec.list(spec["currencies"]["entity_set"], select=["Ref_Key", code])
+        self._currencies = {str(r.get(code) or "").strip(): r["Ref_Key"] for r in rows}
         vat: dict[str, str] = {}
         if self.sales.vat_rates:
             vat = dict(self.sales.vat_rates)
         else:
-            for r in self.onec.list(spec.get("vat_set", "Catalog_СтавкиНДС"),
-                                    select=["Ref_Key", "Ставка", "ВидСтавкиНДС", "DeletionMark"]):
+            vat_spec = spec["vat_rates"]
+            rate, kind = vat_spec["fields"]["rate"], vat_spec["fields"]["kind"]
+            for r in self.onec.list(vat_spec["entity_set"], select=["Ref_Key", rate, kind, "DeletionMark"]):
                 if r.get("DeletionMark"):
                     continue
-                key = "none" if r.get("ВидСтавкиНДС") == "БезНДС" else format(dec(r.get("Ставка")).normalize(), "f")
+                key = "none" if r.get(kind) == vat_spec["none_kind"] else format(dec(r.get(rate)).normalize(), "f")
                 vat.setdefault(key, r["Ref_Key"])
         self._vat = vat
 
@@ -326,14 +329,14 @@ class SalesOrderPipeline(Pipeline):
     def to_payload(self, record: DealRecord) -> OrderPayload:
         if record.context is None:
             return OrderPayload(None, None)
-        return OrderPayload(order_body(record.deal, record.context, self.spec, self.sales, create=True),
-                            order_body(record.deal, record.context, self.spec, self.sales, create=False))
+        return OrderPayload(order_body(record.deal, record.context, self.order_spec, self.sales, create=True),
+                            order_body(record.deal, record.context, self.order_spec, self.sales, create=False))
 
     def payload_to_json(self, payload: OrderPayload) -> dict[str, Any] | None:
         if payload.update_body is None:
             return None
-        return {"digest": payload.digest(), "total": str(payload.update_body.get(self.spec["fields"]["total"])),
-                "lines": len(payload.update_body.get(self.spec["goods"]) or [])}
+        return {"digest": payload.digest(), "total": str(payload.update_body.get(self.order_spec["fields"]["total"])),
+                "lines": len(payload.update_body.get(self.order_spec["goods"]) or [])}
 
     def payload_from_json(self, data: dict[str, Any] | None) -> Any:
         return _StoredPayload(data["digest"]) if data and data.get("digest") else None
@@ -367,7 +370,7 @@ class SalesOrderPipeline(Pipeline):
 
     def lookup(self, items: list[Item]) -> None:
         assert self.onec is not None
-        f = self.spec["fields"]
+        f = self.order_spec["fields"]
         for item in items:
             self.ctx.check_cancelled()
             record: DealRecord = item.record
@@ -389,10 +392,10 @@ class SalesOrderPipeline(Pipeline):
     def _check_order(self, item: Item) -> None:
         """The order as 1C holds it now: gone, closed or shipped means it must not be overwritten."""
         assert self.onec is not None and item.target_id is not None
-        f = self.spec["fields"]
+        f = self.order_spec["fields"]
         current = self.onec.get(self.order_set, item.target_id,
                                 select=["Ref_Key", "Number", "Posted", "DeletionMark", f["status"], f["total"],
-                                        self.spec["goods"]])
+                                        self.order_spec["goods"]])
         item.current = current
         if current is None or current.get("DeletionMark"):
             item.action = "order_deleted"
@@ -407,7 +410,7 @@ class SalesOrderPipeline(Pipeline):
             flt = (f"{order_field} eq cast({guid_literal(item.target_id)}, '{self.order_set}') "
                    f"and Posted eq true and DeletionMark eq false")
             shipped = self.onec.list(sale_set, select=["Ref_Key", "Number"], filter=flt)
-        closed = current.get(f["status"]) == self.spec.get("closed_status", "Закрыт")
+        closed = current.get(f["status"]) == self.order_spec.get("closed_status", "Закрыт")
         if closed or shipped:
             why = "заказ закрыт в 1С" if closed else f"по заказу уже есть отгрузка № {shipped[0].get('Number')}"
             item.action = "conflict"
@@ -417,7 +420,7 @@ class SalesOrderPipeline(Pipeline):
         assert self.onec is not None
         record: DealRecord = item.record
         payload: OrderPayload = item.payload
-        f = self.spec["fields"]
+        f = self.order_spec["fields"]
         assert payload.create_body is not None and payload.update_body is not None
         item.meta["category"] = record.deal.category_id  # the customer-path pipeline maps stages per funnel
         if item.action == "create":
@@ -460,14 +463,16 @@ class SalesOrderPipeline(Pipeline):
         there is none — a lost answer is therefore never a second counterparty."""
         assert self.onec is not None and record.new_counterparty is not None
         data = record.new_counterparty
-        cp_set = self.spec.get("counterparty_set", "Catalog_Контрагенты")
-        flt = f"ИНН eq '{data['inn']}'" + (f" and КПП eq '{data['kpp']}'" if data["kpp"] else "")
-        found = self.onec.list(cp_set, select=["Ref_Key", "Партнер_Key", "DeletionMark"], filter=flt)
+        cp_set = self.spec["counterparties"]["entity_set"]
+        cp_fields = self.spec["counterparties"]["fields"]
+        flt = f"{cp_fields['inn']} eq '{data['inn']}'" + (f" and {cp_fields['kpp']} eq '{data['kpp']}'"
+                                                           if data["kpp"] else "")
+        found = self.onec.list(cp_set, select=["Ref_Key", cp_fields["partner"], "DeletionMark"], filter=flt)
         found = [row for row in found if not row.get("DeletionMark")]
         if found:
-            ref, partner = found[0]["Ref_Key"], found[0].get("Партнер_Key")
+            ref, partner = found[0]["Ref_Key"], found[0].get(cp_fields["partner"])
         else:
-            partner_set = self.spec.get("partner_set", "Catalog_Партнеры")
+            partner_set = self.spec["partners"]["entity_set"]
             partners = self.onec.find_by(partner_set, "Description", data["title"][:100],
                                          select=["Ref_Key", "DeletionMark"])
             partners = [p for p in partners if not p.get("DeletionMark")]
@@ -498,29 +503,30 @@ class SalesOrderPipeline(Pipeline):
                                     item.old_payload.digest() if item.old_payload is not None else "")
 
     def _record_conflict(self, item: Item) -> None:
-        f, goods = self.spec["fields"], self.spec["goods"]
+        f, goods = self.order_spec["fields"], self.order_spec["goods"]
         payload: OrderPayload = item.payload
         current = item.current or {}
         names = self._product_names([*(payload.update_body or {}).get(goods, []), *current.get(goods, [])])
         ours = {"сделка": item.title, "сумма": format_money(dec((payload.update_body or {}).get(f["total"]))),
-                "товары": goods_summary((payload.update_body or {}).get(goods, []), self.spec, names)}
+                "товары": goods_summary((payload.update_body or {}).get(goods, []), self.order_spec, names)}
         theirs = {"заказ": str(item.meta.get("number", "")), "статус": current.get(f["status"], ""),
                   "сумма": format_money(dec(current.get(f["total"]))),
-                  "товары": goods_summary(current.get(goods, []), self.spec, names)}
+                  "товары": goods_summary(current.get(goods, []), self.order_spec, names)}
         self.store.add_conflict(entity=self.entity, key=item.key, target_id=item.target_id or "", title=item.title,
                                 reason=item.params.get("why", ""), ours=ours, theirs=theirs)
 
     def _product_names(self, lines: list[dict[str, Any]]) -> dict[str, str]:
-        item_field = self.spec["row_fields"]["item"]
+        item_field = self.order_spec["row_fields"]["item"]
         refs = sorted({str(line.get(item_field)) for line in lines if line.get(item_field)})
         names_spec = self.table.get("customer_path", {}).get("product_names")
         if not refs or not names_spec or self.onec is None:
             return {}
         try:
-            rows = self.onec.get_many(names_spec["entity_set"], refs, select=["Ref_Key", names_spec["field"]])
+            name = names_spec["fields"]["name"]
+            rows = self.onec.get_many(names_spec["entity_set"], refs, select=["Ref_Key", name])
         except SyncBridgeError:
             return {}
-        return {ref: str(row.get(names_spec["field"]) or ref) for ref, row in rows.items()}
+        return {ref: str(row.get(name) or ref) for ref, row in rows.items()}
 
 
 NEW_COUNTERPARTY = "<new counterparty>"
