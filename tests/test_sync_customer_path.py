@@ -49,6 +49,9 @@ def test_payments_and_shipments_appear_once_on_the_timeline(world: SalesWorld):
     assert len(comments) == 3
     assert "ПКО №" in comments[1] and "Частичная" not in comments[1]
     assert comments[2].startswith("Отгрузка 14.03.2026, реализация №") and "осталось отгрузить: " in comments[2]
+    # products named as the deal names them (the 1C catalogue need not be published)
+    assert ": Станок токарный 16К20 — 1 шт. Частичная отгрузка, осталось отгрузить: Патрон 250 мм — 4 шт" \
+        in comments[2]
     assert world.manager.deal(deal_id)["STAGE_ID"] == "FINAL_INVOICE"
     world.accountant.ship(order["Ref_Key"], {2: 4}, date=datetime(2026, 3, 15))
     world.sync()

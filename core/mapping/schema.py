@@ -84,7 +84,7 @@ SECTIONS: dict[str, Any] = {
         "shipments": {**ONEC_SET, "fields": {"order": str, "goods": str},
                       "line_fields": {"line_order": str, "line_item": str, "line_quantity": str, "line_sum": str}},
         "invoices": {**ONEC_SET, "fields": {"basis": str, "total": str, "cancelled": str}},
-        "product_names": {**ONEC_SET, "fields": {"name": str}},
+        "product_names?": {**ONEC_SET, "fields": {"name": str}},
     },
 }
 

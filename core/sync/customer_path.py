@@ -162,6 +162,25 @@ class CustomerPathPipeline(Pipeline):
             select.append(pay_spec["fields"]["incoming_number"])
         return select
 
+    def _deal_names(self, deal_ids: set[str]) -> dict[str, dict[str, str]]:
+        """Product names as the deal shows them (1C ref → row name, through the product links): the comment is read
+        on the deal, and the nomenclature catalog may not be published in 1C."""
+        assert self.b24 is not None
+        found: dict[str, dict[str, str]] = {}
+        ids = sorted(deal_ids)
+        batches = [{f"r{d}": ("crm.deal.productrows.get", {"id": d}) for d in ids[i:i + 50]}
+                   for i in range(0, len(ids), 50)]
+        for _index, outcome in self.b24.batch_many(batches, cancel=self.ctx.cancel):
+            if isinstance(outcome, SyncBridgeError):
+                continue  # names are a nicety: the comment then names lines by position
+            for key, rows in outcome.result.items():
+                names = found.setdefault(key[1:], {})
+                for row in rows if isinstance(rows, list) else []:
+                    link = self.store.link_by_b24("product", str(row.get("PRODUCT_ID")), "product")
+                    if link is not None and row.get("PRODUCT_NAME"):
+                        names.setdefault(link.onec_ref, str(row["PRODUCT_NAME"]))
+        return found
+
     def _published(self, entity_set: str) -> bool:
         """False for an object the base does not publish (known when the run reads through the publication)."""
         publication = getattr(self.onec, "publication", None)
@@ -267,13 +286,14 @@ class CustomerPathPipeline(Pipeline):
                 per_item[item] = per_item.get(item, Decimal(0)) + dec(line.get(row["quantity"]))
         shipments = [r for r in waiting if r.kind == "shipment"]
         names = self._names({item for r in shipments for item, _q in r.pending[0].lines}) if shipments else {}  # type: ignore[index]
+        deal_names = self._deal_names({r.deal_id for r in shipments}) if shipments else {}
         for record in waiting:
             if record.kind == "invoice":
                 record.invoice_rows = self._invoice_rows(lines.get(record.order_ref, []))
             else:
                 doc, shipped, stage_map = record.pending  # type: ignore[misc]
                 wanted = ordered.get(record.order_ref, {})
-                record.comment = shipment_text(doc, names, shipped, wanted)
+                record.comment = shipment_text(doc, {**deal_names.get(record.deal_id, {}), **names}, shipped, wanted)
                 events = path_event(Decimal(0), Decimal(0), shipped, wanted)
                 record.stages = [stage_map[e] for e in events if stage_map.get(e)]
             record.pending = None

@@ -506,7 +506,13 @@ class SalesOrderPipeline(Pipeline):
         f, goods = self.order_spec["fields"], self.order_spec["goods"]
         payload: OrderPayload = item.payload
         current = item.current or {}
+        record: DealRecord = item.record
         names = self._product_names([*(payload.update_body or {}).get(goods, []), *current.get(goods, [])])
+        if record.context is not None:  # the names the deal shows, where 1C's catalog is not published
+            for row in record.deal.rows:
+                ref = record.context.product_refs.get(row.product_id)
+                if ref and row.name:
+                    names.setdefault(ref, row.name)
         ours = {"сделка": item.title, "сумма": format_money(dec((payload.update_body or {}).get(f["total"]))),
                 "товары": goods_summary((payload.update_body or {}).get(goods, []), self.order_spec, names)}
         theirs = {"заказ": str(item.meta.get("number", "")), "статус": current.get(f["status"], ""),
