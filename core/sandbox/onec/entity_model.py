@@ -377,7 +377,9 @@ def configuration_sets(configuration: str) -> tuple[EntitySetDef, ...]:
     if configuration == "ut11":
         from core.sandbox.onec.sales_model import SALES_SETS  # the sales objects import this module's helpers
 
-        return (*UT11_SETS, *SALES_SETS)
+        # an object another part of the model already defines (the catalogue's warehouses, VAT rates) is theirs
+        defined = {d.name for d in UT11_SETS}
+        return (*UT11_SETS, *(d for d in SALES_SETS if d.name not in defined))
     if configuration == "bp30":
         from core.sandbox.onec.model_bp30 import BP30_SETS
 

@@ -28,7 +28,7 @@ from core.sandbox.onec import representation as rep
 from core.sandbox.onec.codec import ODataFault
 from core.sandbox.onec.entity_model import CONFIGURATIONS, Model
 from core.sandbox.onec.posting import Posting
-from core.sandbox.onec.sales_model import sales_seed_rows
+from core.sandbox.onec.sales_model import SALES_SETS, sales_seed_rows
 from core.sandbox.onec.seed import seed_version
 from core.sandbox.onec.seed_configurations import seed_rows_for
 from core.sandbox.onec.service import ODataService, Response, decode_component, html
@@ -214,7 +214,9 @@ class OneCSandbox:
         return copy.deepcopy(writer.entity(row))
 
     def _load_seed(self) -> None:
-        sales = sales_seed_rows() if self.configuration == "ut11" else {}  # the sales objects are УТ 11's
+        # the sales objects are УТ 11's; rows of a set defined elsewhere in the model are that part's to seed
+        sales = {name: rows for name, rows in sales_seed_rows().items()
+                 if self.configuration == "ut11" and self.model.objects.get(name) in SALES_SETS}
         for entity_set, rows in (*seed_rows_for(self.configuration).items(), *sales.items()):
             for row in rows:
                 self.store.create(entity_set, row, trusted=True, version=seed_version(row["Ref_Key"]))
