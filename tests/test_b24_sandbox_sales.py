@@ -154,3 +154,23 @@ def test_sales_manager_acts_like_the_deal_card(portal: Portal, clock: Clock):
     deal = manager.deal(deal_id)
     assert deal["STAGE_ID"] == "C1:WON" and deal["OPPORTUNITY"] == "1399.10"
     assert portal.entities("deal")[0]["ID"] == str(deal_id)
+
+
+def test_single_product_rows_keep_the_other_ids_and_move_the_deal(portal: Portal, clock: Clock):
+    deal_id = call(portal, "crm.deal.add", {"fields": {"TITLE": "x"}}).result
+    rows = call(portal, "crm.item.productrow.set", {"ownerType": "D", "ownerId": deal_id, "productRows": [
+        {"productId": 1, "price": 100, "quantity": 1}]}).result["productRows"]
+    before = call(portal, "crm.deal.get", {"id": deal_id}).result["DATE_MODIFY"]
+    clock.now += 60
+    added = call(portal, "crm.item.productrow.add", {"fields": {"ownerType": "D", "ownerId": deal_id,
+                                                                "productId": 2, "price": 50, "quantity": 2}})
+    row = added.result["productRow"]
+    assert row["sort"] == 20 and row["quantity"] == 2
+    updated = call(portal, "crm.item.productrow.update", {"id": row["id"], "fields": {"quantity": 3}}).result
+    assert updated["productRow"]["id"] == row["id"] and updated["productRow"]["quantity"] == 3
+    deal = call(portal, "crm.deal.get", {"id": deal_id}).result
+    assert deal["OPPORTUNITY"] == "250.00" and deal["DATE_MODIFY"] > before
+    assert call(portal, "crm.item.productrow.delete", {"id": rows[0]["id"]}).result == []
+    listed = call(portal, "crm.item.productrow.list", {"filter": {"=ownerType": "D", "=ownerId": deal_id}})
+    assert [r["id"] for r in listed.result["productRows"]] == [row["id"]]
+    assert call(portal, "crm.deal.get", {"id": deal_id}).result["OPPORTUNITY"] == "150.00"

@@ -241,6 +241,24 @@ class ProductRows:
         rows = [r for r in self.rows.values() if r.owner_type == owner_type and r.owner_id == owner_id]
         return sorted(rows, key=lambda r: (r.fields["SORT"], r.id))
 
+    def add_one(self, owner_type: str, owner_id: int, raw: dict[str, Any]) -> ProductRow:
+        """``crm.item.productrow.add``: one row more, the others keep their ids."""
+        self.last_id += 1
+        sort = (max((r.fields["SORT"] for r in self.of(owner_type, owner_id)), default=0) // 10 + 1) * 10
+        row = ProductRow.from_input(self.last_id, owner_type, owner_id, raw, sort)
+        self.rows[row.id] = row
+        return row
+
+    def update_one(self, row_id: int, raw: dict[str, Any]) -> ProductRow:
+        """``crm.item.productrow.update``: the fields given change, prices are derived again."""
+        current = self.rows[row_id]
+        merged = {**current.fields, **raw}
+        if "PRICE" in raw and "DISCOUNT_SUM" not in raw and int(merged.get("DISCOUNT_TYPE_ID") or 2) == 1:
+            merged["DISCOUNT_SUM"] = current.fields["DISCOUNT_SUM"]
+        row = ProductRow.from_input(row_id, current.owner_type, current.owner_id, merged, current.fields["SORT"])
+        self.rows[row_id] = row
+        return row
+
     def replace(self, owner_type: str, owner_id: int, raw_rows: list[dict[str, Any]]) -> list[ProductRow]:
         for row in self.of(owner_type, owner_id):
             del self.rows[row.id]
@@ -339,6 +357,14 @@ class Deals:
         record["DATE_MODIFY"] = ctx["now"]
         record["MODIFY_BY_ID"] = str(ctx["user_id"])
         return stored
+
+    def rows_changed(self, deal_id: int, ctx: dict[str, Any]) -> None:
+        """After a single-row change: the sum follows the rows (unless manual) and the deal counts as modified."""
+        record = self.entity.get_record(deal_id)
+        if record.get("IS_MANUAL_OPPORTUNITY") != "Y":
+            record["OPPORTUNITY"] = repr(round(sum(r.total for r in self.product_rows.of(DEAL_OWNER_TYPE, deal_id)), 2))
+        record["DATE_MODIFY"] = ctx["now"]
+        record["MODIFY_BY_ID"] = str(ctx["user_id"])
 
     def delete(self, deal_id: int) -> None:
         self.entity.delete(deal_id)

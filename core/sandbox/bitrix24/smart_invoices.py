@@ -166,6 +166,13 @@ class SmartInvoices:
         record["updatedTime"] = ctx["now"]
         return stored
 
+    def rows_changed(self, owner_id: int, ctx: dict[str, Any]) -> None:
+        record = self.records[owner_id]
+        if record.get("isManualOpportunity") != "Y":
+            total = round(sum(r.total for r in self.product_rows.of(SMART_INVOICE_OWNER_TYPE, owner_id)), 2)
+            record["opportunity"] = int(total) if float(total).is_integer() else total
+        record["updatedTime"] = ctx["now"]
+
     def status_rows(self, first_id: int) -> list[dict[str, Any]]:
         entity_id = f"SMART_INVOICE_STAGE_{CATEGORY_ID}"
         return [
@@ -219,4 +226,41 @@ def product_row_methods(
             raise PortalError(400, "NOT_FOUND", "Товарная позиция не найдена")
         return {"productRow": row.item()}, None, None
 
-    return {"crm.item.productrow.set": set_, "crm.item.productrow.list": list_, "crm.item.productrow.get": get}
+    def touched(owner_type: str, owner_id: int) -> None:
+        if owner_type == "D":
+            deals.rows_changed(owner_id, ctx())
+        else:
+            invoices.rows_changed(owner_id, ctx())
+
+    def single(params: dict[str, Any]) -> dict[str, Any]:
+        fields = params.get("fields")
+        if not isinstance(fields, dict):
+            raise PortalError(400, "INVALID_ARG_VALUE", "Parameter 'fields' must be array")
+        return legacy_rows([fields])[0]
+
+    def add(params: dict[str, Any]) -> Any:
+        fields = params.get("fields") if isinstance(params.get("fields"), dict) else {}
+        owner_type, owner_id = owner({"ownerType": fields.get("ownerType"), "ownerId": fields.get("ownerId")})
+        row = rows.add_one(owner_type, owner_id, single(params))
+        touched(owner_type, owner_id)
+        return {"productRow": rows.rows[row.id].item()}, None, None
+
+    def update(params: dict[str, Any]) -> Any:
+        row = rows.rows.get(_int(params.get("id")))
+        if row is None:
+            raise PortalError(400, "NOT_FOUND", "Товарная позиция не найдена")
+        rows.update_one(row.id, single(params))
+        touched(row.owner_type, row.owner_id)
+        return {"productRow": rows.rows[row.id].item()}, None, None
+
+    def delete(params: dict[str, Any]) -> Any:
+        row = rows.rows.get(_int(params.get("id")))
+        if row is None:
+            raise PortalError(400, "NOT_FOUND", "Товарная позиция не найдена")
+        del rows.rows[row.id]
+        touched(row.owner_type, row.owner_id)
+        return [], None, None
+
+    return {"crm.item.productrow.set": set_, "crm.item.productrow.list": list_, "crm.item.productrow.get": get,
+            "crm.item.productrow.add": add, "crm.item.productrow.update": update,
+            "crm.item.productrow.delete": delete}
