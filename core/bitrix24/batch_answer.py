@@ -34,9 +34,13 @@ class MalformedAnswer(RemoteError):
         self.answer_missing = write
 
 
+#: ``.get`` methods whose answer is a list by nature (reference crm.deal.productrows.get.example.json)
+LIST_GETS = frozenset({"crm.deal.productrows.get", "crm.lead.productrows.get", "crm.quote.productrows.get"})
+
+
 def _shape_problem(method: str, value: Any) -> str | None:
     name = method.lower()
-    if name.endswith(".list") or name in ("scope", "crm.duplicate.findbycomm"):
+    if name.endswith(".list") or name in ("scope", "crm.duplicate.findbycomm") or name in LIST_GETS:
         if not isinstance(value, (list, Mapping)):
             return f"вместо списка пришло {type(value).__name__}"
     elif name.endswith(".get") and not isinstance(value, Mapping):

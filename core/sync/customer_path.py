@@ -28,6 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from core.bitrix24.batch import reference
 from core.bitrix24.deal_stages import DealStages
 from core.errors import AnswerLost, RemoteError, SyncBridgeError
 from core.mapping.customer_path import (
@@ -363,6 +364,11 @@ class CustomerPathPipeline(Pipeline):
                     item.action, item.params = "lookup_failed", {"error": exc.message}
                 continue
             for k, item in enumerate(chunk):
+                errors = [result.errors[key] for key in (f"d{k}", f"c{k}") if key in result.errors
+                          and not (key.startswith("d") and getattr(result.errors[key], "not_found", False))]
+                if errors:  # an unusable answer is a failed lookup, never "not there"
+                    item.action, item.params = "lookup_failed", {"error": getattr(errors[0], "message", str(errors[0]))}
+                    continue
                 self._decide(item, result.result.get(f"d{k}"), result.result.get(f"c{k}"), f"c{k}" in commands)
 
     def _decide(self, item: Item, deal: Any, found: Any, looked: bool) -> None:
@@ -409,7 +415,7 @@ class CustomerPathPipeline(Pipeline):
                 fields["companyId"] = deal["COMPANY_ID"]
             if item.action == "create":
                 cmds[f"i{k}"] = ("crm.item.add", {"entityTypeId": SI_TYPE, "fields": fields})
-                owner = f"$result[i{k}][item][id]"
+                owner = reference(f"i{k}", "item", "id")
             else:
                 cmds[f"i{k}"] = ("crm.item.update", {"entityTypeId": SI_TYPE, "id": item.target_id, "fields": fields})
                 owner = str(item.target_id)

@@ -201,7 +201,11 @@ class SalesOrderPipeline(Pipeline):
                 raise outcome
             for key in keys[index * READ_CHUNK:(index + 1) * READ_CHUNK]:
                 deal = outcome.result.get(f"d{key}")
-                if isinstance(deal, dict):  # a deal deleted since the poll answers "Not found": absent
+                failed = [outcome.errors[k] for k in (f"d{key}", f"r{key}") if k in outcome.errors
+                          and not (k.startswith("d") and getattr(outcome.errors[k], "not_found", False))]
+                if failed:  # an unusable answer is a failed read of this deal, never "no rows"
+                    raw[key] = {"error": getattr(failed[0], "message", str(failed[0]))}
+                elif isinstance(deal, dict):  # a deal deleted since the poll answers "Not found": absent
                     raw[key] = {"deal": deal, "rows": outcome.result.get(f"r{key}") or []}
         self._read_companies(raw)
         return raw
@@ -212,6 +216,8 @@ class SalesOrderPipeline(Pipeline):
         unlinked: set[str] = set()
         refs: set[str] = set()
         for data in raw.values():
+            if "error" in data:
+                continue
             company = str(data["deal"].get("COMPANY_ID") or "0")
             if company == "0":
                 continue
@@ -242,7 +248,7 @@ class SalesOrderPipeline(Pipeline):
                 result = self.b24.batch(part)
                 found.update(result.result)
             for data in raw.values():
-                company = str(data["deal"].get("COMPANY_ID") or "0")
+                company = str(data["deal"].get("COMPANY_ID") or "0") if "error" not in data else "0"
                 if company in unlinked:
                     data["company"] = found.get(f"c{company}")
                     data["requisites"] = found.get(f"q{company}") or []
@@ -269,6 +275,8 @@ class SalesOrderPipeline(Pipeline):
         self._vat = vat
 
     def to_record(self, key: str, raw: Any) -> DealRecord:
+        if "error" in raw:
+            raise RemoteError(f"сделка не прочитана: {raw['error']}")  # journaled for this deal; tried again
         deal = deal_from_b24(raw["deal"], raw["rows"])
         stages = self.stages()
         link = self.get_link(key)
