@@ -263,3 +263,19 @@ def test_company_not_in_1c_waits_or_becomes_a_counterparty(world: SalesWorld):
     assert counterparty["ИНН"] == "7707083893" and order["Партнер_Key"] == counterparty["Партнер_Key"]
     assert "нет ИНН" in _problems(world, bad)[0]
     assert UZMK_REF  # the seed's other counterparties stay untouched
+
+
+def test_an_unusable_rows_answer_is_a_failed_read_never_an_empty_deal(world: SalesWorld):
+    from core.sandbox.bitrix24.portal import MethodSpec, Outcome
+
+    deal_id = world.won_deal()
+    portal = world.b24.portal
+    real = portal.methods["crm.deal.productrows.get"]
+    portal.methods["crm.deal.productrows.get"] = MethodSpec("crm", lambda p: Outcome("строки недоступны"))
+    world.sync()
+    assert world.orders() == []
+    failed = [e for e in world.journal() if e.action == "fail"]
+    assert "не прочитана" in failed[-1].reason_text and "нет товаров" not in failed[-1].reason_text
+    portal.methods["crm.deal.productrows.get"] = real
+    world.sync()  # the deal was polled but not settled: it is read again although it did not change
+    assert world.order_of(deal_id)["Posted"] is True
