@@ -382,7 +382,7 @@ def cmd_demo_headless(paths: AppPaths) -> int:
         print(f"Первая синхронизация. {first.summary_text()}")
         store = StateStore.open(demo_paths.state_db)
         for entry in reversed(store.journal(limit=200, run_id=first.run_id)):
-            if entry.action in ("link", "duplicate", "fail"):
+            if entry.action in ("link", "duplicate", "fail") or entry.entity == "sales_order":
                 print(f"  • {entry.title}: {entry.reason_text}")
         store.close()
         second = SyncRunner(demo_paths).run_once(trigger="demo")

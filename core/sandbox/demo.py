@@ -15,7 +15,7 @@ from core.profile import Profile, portal_url_from_webhook
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.onec.server import OneCSandbox
 from core.sandbox.onec.write_latency import document_latency
-from core.sandbox.sales_demo import enable_sales
+from core.sandbox.sales_demo import enable_sales, seed_won_deal
 from core.secrets.store import ENV_MASTER_PASSWORD, CredentialStore, keyring_usable
 from core.setup_service import apply_setup
 
@@ -56,6 +56,7 @@ class DemoEnvironment:
         apply_setup(self.paths, profile, DEMO_ONEC_PASSWORD, self.bitrix24.webhook_url,
                     CredentialStore(self.paths, env=env))
         enable_sales(self.paths)
+        seed_won_deal(self.paths, self.bitrix24)
         return self.paths
 
     def stop(self) -> None:

@@ -58,6 +58,19 @@ def link_demo_products(paths: AppPaths) -> bool:
         state.close()
 
 
+def seed_won_deal(paths: AppPaths, b24: Bitrix24Sandbox) -> int | None:
+    """A deal the demo's manager already won, for the portal's own «УЗМК» (linked to 1C by ИНН on the first sync):
+    the first «Синхронизировать сейчас» of the demo turns it into an order in the sandbox 1C."""
+    company = next((c for c in b24.entities("company") if c.get("TITLE") == "УЗМК"), None)
+    if company is None:
+        return None
+    link_demo_products(paths)
+    manager = SalesManager(b24.portal)
+    deal = manager.create_deal("Станки для УЗМК", company_id=int(company["ID"]), rows=DEMO_ROWS)
+    manager.win(deal)
+    return deal
+
+
 def run_story(paths: AppPaths, onec: OneCSandbox, b24: Bitrix24Sandbox, sync: Callable[[], Any],
               say: Callable[[str], None]) -> None:
     manager, accountant = SalesManager(b24.portal), OneCAccountant(onec)
