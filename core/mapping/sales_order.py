@@ -90,7 +90,6 @@ class Problem:
 
     code: str
     params: dict[str, Any]
-    needs_person: bool = True
 
 
 def row_problems(deal: Deal, product_refs: dict[int, str]) -> list[Problem]:

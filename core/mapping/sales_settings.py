@@ -21,13 +21,6 @@ from core.errors import ConfigError
 #: events of the customer's path in 1C a stage map can react to (order statuses + payments + shipments)
 ORDER_STATUSES = ("НеСогласован", "КОбеспечению", "КОтгрузке", "Закрыт")
 PATH_EVENTS = ("paid_partly", "paid", "shipped_partly", "shipped")
-EVENT_TITLES = {
-    "НеСогласован": "Заказ: не согласован", "КОбеспечению": "Заказ: к обеспечению",
-    "КОтгрузке": "Заказ: к отгрузке", "Закрыт": "Заказ: закрыт",
-    "paid_partly": "Оплачен частично", "paid": "Оплачен полностью",
-    "shipped_partly": "Отгружен частично", "shipped": "Отгружен полностью",
-}
-SUCCESS_STAGE = ""  # "" in trigger_stages = the funnel's success stage
 
 
 @dataclass

@@ -39,7 +39,7 @@ from core.mapping.customer_path import (
     shipment_from_onec,
     shipment_text,
 )
-from core.mapping.sales_order import dec, format_money, money
+from core.mapping.sales_order import dec, money
 from core.mapping.sales_settings import SalesSettings
 from core.onec.payload import composite
 from core.onec.query import datetime_literal
@@ -476,5 +476,3 @@ def _ru_date(day: str) -> str:
     except ValueError:
         return day
 
-
-__all__ = ["CustomerPathPipeline", "format_money"]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from core.bitrix24.deal_stages import DealStages
@@ -559,7 +558,3 @@ def _naive(value: Any) -> str:
     """Portal datetime → naive ISO in the portal's wall clock, comparable with the start date."""
     text = str(value or "")
     return text[:19] if text else ""
-
-
-def order_total(lines: list[dict[str, Any]], field_name: str) -> Decimal:
-    return sum((dec(line.get(field_name)) for line in lines), Decimal(0))
