@@ -23,9 +23,8 @@ from core.errors import ConfigError, SyncBridgeError
 from core.log_setup import setup_logging
 from core.paths import AppPaths
 from core.plain_http import confirm_plain_http
-from core.profile import KNOWN_ONEC_PROFILES, Profile, ProfileStore, normalise_onec_url
+from core.profile import KNOWN_ONEC_PROFILES, Profile, normalise_onec_url
 from core.redact import mask_url
-from core.service_loop import run_service
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +142,14 @@ def _secret(env_name: str, prompt: str) -> str:
                       f"Передайте его через переменную окружения {env_name} (не аргументом командной строки).")
 
 
-def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
-    from core.connection_check import check_bitrix24, check_onec
-    from core.setup_service import apply_setup
+def _service(paths: AppPaths) -> Any:
+    from core.service import SyncService
 
+    return SyncService(paths)
+
+
+def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
+    service = _service(paths)
     onec_url = normalise_onec_url(args.onec_url)
     confirm_plain_http(onec_url, allowed=args.onec_allow_http)
     password = _secret(ENV_ONEC_PASSWORD, "Пароль пользователя 1С: ")
@@ -164,20 +167,18 @@ def cmd_setup(args: argparse.Namespace, paths: AppPaths) -> int:
                       schedule_minutes=args.schedule_minutes)
     profile.validate()
     if not args.no_check:
-        onec_report = check_onec(onec_url, args.onec_user, password, args.onec_profile,
-                                 cache_dir=paths.data_dir / "onec", ca_file=args.onec_ca_file)
-        reports = [("1С", onec_report), ("Битрикс24", check_bitrix24(webhook, args.bitrix24_ca_file))]
+        onec_report = service.check_onec(onec_url, args.onec_user, password, args.onec_profile,
+                                         ca_file=args.onec_ca_file)
+        reports = [("1С", onec_report), ("Битрикс24", service.check_bitrix24(webhook, args.bitrix24_ca_file))]
         for name, report in reports:
             print(f"{name}:\n{_indent(report.text())}")
         if not all(r.ok for _, r in reports):
             print("Настройки не сохранены: исправьте ошибки выше или добавьте --no-check.", file=sys.stderr)
             return EXIT_CONFIG
         profile.onec_profile = onec_report.profile or chosen
-    apply_setup(paths, profile, password, webhook)
-    from core.secrets import CredentialStore
-
+    service.setup(profile, password, webhook)
     print(f"Профиль сохранён: {paths.config_file}")
-    print(CredentialStore(paths).location_text())
+    print(service.secrets_location())
     return EXIT_OK
 
 
@@ -193,24 +194,10 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def _load_profile(paths: AppPaths) -> Profile:
-    profile = ProfileStore(paths).load()
-    if profile is None:
-        raise ConfigError(f"Нет профиля подключения в {paths.home}.",
-                          "Выполните syncbridge setup … или запустите syncbridge для мастера настройки.")
-    return profile
-
-
 def cmd_check(paths: AppPaths) -> int:
-    from core.connection_check import check_bitrix24, check_onec
-    from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD
-    from core.secrets import CredentialStore
-
-    profile = _load_profile(paths)
-    store = CredentialStore(paths)
-    onec = check_onec(profile.onec_url, profile.onec_user, store.require(SECRET_ONEC_PASSWORD, "пароль 1С"),
-                      profile.onec_profile, cache_dir=paths.data_dir / "onec", ca_file=profile.onec_ca_file)
-    b24 = check_bitrix24(store.require(SECRET_B24_WEBHOOK, "вебхук Битрикс24"), profile.bitrix24_ca_file)
+    service = _service(paths)
+    profile = service.require_profile()
+    onec, b24 = service.check_saved()
     print(f"1С ({mask_url(profile.onec_url)}):\n{_indent(onec.text())}")
     print(f"Битрикс24 ({profile.bitrix24_url}):\n{_indent(b24.text())}")
     ok = onec.ok and b24.ok
@@ -223,16 +210,16 @@ def _print_progress(progress: Any) -> None:
         return
     from core.messages import ENTITY_LABELS
 
-    total = f"/{progress.total}" if progress.total else ""
-    label = ENTITY_LABELS.get(progress.entity, "")
-    sys.stderr.write(f"\r\033[K{label + ': ' if label else ''}{progress.stage}: {progress.done}{total}")
+    entity = ENTITY_LABELS.get(progress.entity, progress.entity)
+    figures = f" {progress.done}/{progress.total}" if progress.total else ""
+    speed = f", {progress.rate:.1f} зап./с" if progress.rate else ""
+    eta = f", осталось ~{int(progress.eta_s // 60)} мин {int(progress.eta_s % 60)} с" if progress.eta_s else ""
+    sys.stderr.write(f"\r\033[K{entity + ': ' if entity else ''}{progress.stage}{figures}{speed}{eta}")
     sys.stderr.flush()
 
 
 def cmd_sync(paths: AppPaths, *, dry_run: bool, trigger: str = "cli") -> int:
-    from core.sync.runner import SyncRunner
-
-    report = SyncRunner(paths).run_once(dry_run=dry_run, progress=_print_progress, trigger=trigger)
+    report = _service(paths).run_once(dry_run=dry_run, progress=_print_progress, trigger=trigger)
     if sys.stderr is not None and sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     from core.messages import ENTITY_LABELS
@@ -257,37 +244,30 @@ def cmd_sync(paths: AppPaths, *, dry_run: bool, trigger: str = "cli") -> int:
 
 
 def status_data(paths: AppPaths) -> dict[str, Any]:
-    from core.state.store import StateStore
-
-    profile = ProfileStore(paths).load()
-    data: dict[str, Any] = {"configured": profile is not None, "home": str(paths.home)}
-    if profile:
-        data["onec_url"] = mask_url(profile.onec_url)
-        data["bitrix24_url"] = profile.bitrix24_url
-        data["schedule_minutes"] = profile.schedule_minutes
-    if not paths.state_db.exists():
-        data.update(last_run=None, queue={}, problems=[], duplicates_open=0, conflicts=[])
-        return data
-    store = StateStore.open(paths.state_db)
-    try:
-        run = store.last_run()
-        data["last_run"] = None if run is None else {
-            "id": run.id, "started_at": run.started_at.isoformat(),
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None, "status": run.status,
-            "trigger": run.trigger, "counts": run.counts, "error": run.error}
-        data["queue"] = store.outbox_counts()
-        data["problems"] = [{"ts": e.ts.isoformat(), "title": e.title, "reason": e.reason_text, "action": e.action}
-                            for e in store.journal(limit=20, problems_only=True,
-                                                   run_id=run.id if run else None)]
-        data["duplicates_open"] = len(store.open_duplicates())
-        data["conflicts"] = [{"title": c.title, "reason": c.reason, "ours": c.ours, "theirs": c.theirs,
-                              "created_at": c.created_at.isoformat()} for c in store.conflicts()]
-    finally:
-        store.close()
+    info = _service(paths).status()
+    data: dict[str, Any] = {"configured": info.configured, "home": info.home}
+    if info.configured:
+        data["onec_url"] = info.onec_url
+        data["bitrix24_url"] = info.bitrix24_url
+        data["schedule_minutes"] = info.schedule_minutes
+    run = info.last_run
+    data["last_run"] = None if run is None else {
+        "id": run.id, "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None, "status": run.status,
+        "trigger": run.trigger, "counts": run.counts, "error": run.error}
+    data["queue"] = info.queue
+    data["problems"] = [{"ts": e.ts.isoformat(), "title": e.title, "reason": e.reason_text, "action": e.action}
+                        for e in info.problems]
+    data["duplicates_open"] = info.duplicates_open
+    data["conflicts_open"] = info.conflicts_open
+    data["conflicts"] = [{"title": c.title, "reason": c.reason, "ours": c.ours, "theirs": c.theirs,
+                          "created_at": c.created_at.isoformat()} for c in info.conflicts]
     return data
 
 
 def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
+    from core.service.vocabulary import counts_line, run_status_text
+
     data = status_data(paths)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -301,14 +281,9 @@ def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
     if run is None:
         print("Синхронизаций ещё не было.")
     else:
-        names = {"ok": "успешно", "partial": "с ошибками", "failed": "не выполнена", "running": "идёт сейчас",
-                 "interrupted": "прервана", "cancelled": "остановлена"}
-        labels = {"created": "создано", "updated": "обновлено", "linked": "связано", "skipped": "пропущено",
-                  "unchanged": "без изменений", "failed": "ошибок", "duplicates": "новых возможных дублей",
-                  "marked": "помечено на удаление", "seen": "просмотрено в 1С"}
-        counts = ", ".join(f"{label}: {run['counts'][key]}" for key, label in labels.items() if key in run["counts"])
         started = datetime.fromisoformat(run["started_at"]).astimezone().strftime("%d.%m.%Y %H:%M")
-        print(f"Последний запуск №{run['id']} ({started}): {names.get(run['status'], run['status'])}. {counts}")
+        print(f"Последний запуск №{run['id']} ({started}): {run_status_text(run['status'])}. "
+              f"{counts_line(run['counts'])}")
         if run["error"]:
             print(f"Ошибка: {run['error']}")
     queue = data["queue"]
@@ -327,17 +302,16 @@ def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
 
 def cmd_run(paths: AppPaths) -> int:
     """Service mode: sync on the schedule; after an outage retry sooner (1, 2, 4… minutes, up to the schedule)."""
-    from core.sync.runner import SyncRunner
+    from core.service.loop import run_schedule
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    profile = _load_profile(paths)
-    runner = SyncRunner(paths)
-    print(f"SyncBridge работает по расписанию: каждые {profile.schedule_minutes} мин. Остановка — Ctrl+C.")
-    # any exception is survived with backoff (core/service_loop.py): the service must not die overnight
-    run_service(lambda: runner.run_once(trigger="schedule", cancel=stop), stop, profile.schedule_minutes * 60.0,
-                say=lambda line: print(line, flush=True))
+    service = _service(paths)
+    profile = service.require_profile()
+    print(f"SyncBridge работает по расписанию: каждые {profile.schedule_minutes} мин. Остановка — Ctrl+C.",
+          flush=True)
+    run_schedule(service, stop, lambda text: print(text, flush=True))
     return EXIT_OK
 
 
@@ -368,24 +342,22 @@ def cmd_sandbox(paths: AppPaths, seconds: float, configuration: str = "ut11") ->
 
 
 def cmd_demo_headless(paths: AppPaths) -> int:
-    from core.sandbox.demo import DemoEnvironment
-    from core.state.store import StateStore
-    from core.sync.runner import SyncRunner
+    from core.service import JournalQuery, SyncService
 
-    demo = DemoEnvironment(paths)
+    demo = SyncService.demo(paths)
     demo_paths = demo.start()
     try:
+        service = SyncService(demo_paths)
         print(demo.portal_summary())
-        first = SyncRunner(demo_paths).run_once(progress=_print_progress, trigger="demo")
+        first = service.run_once(progress=_print_progress, trigger="demo")
         if sys.stderr is not None and sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
         print(f"Первая синхронизация. {first.summary_text()}")
-        store = StateStore.open(demo_paths.state_db)
-        for entry in reversed(store.journal(limit=200, run_id=first.run_id)):
-            if entry.action in ("link", "duplicate", "fail") or entry.entity == "sales_order":
-                print(f"  • {entry.title}: {entry.reason_text}")
-        store.close()
-        second = SyncRunner(demo_paths).run_once(trigger="demo")
+        page = service.journal(JournalQuery(run_id=first.run_id, limit=1000, descending=False))
+        for row in page.rows:
+            if row.action in ("link", "duplicate", "fail") or row.entity == "sales_order":
+                print(f"  • {row.title}: {row.reason_text}")
+        second = service.run_once(trigger="demo")
         print(f"Повторная синхронизация без изменений в 1С. {second.summary_text()}")
         assert demo.bitrix24 is not None
         companies = demo.bitrix24.entities("company")
@@ -399,7 +371,7 @@ def cmd_demo_headless(paths: AppPaths) -> int:
         reports = []
 
         def sync_sales() -> None:
-            reports.append(SyncRunner(demo_paths).run_once(trigger="demo"))
+            reports.append(service.run_once(trigger="demo"))
 
         run_story(demo_paths, demo.onec, demo.bitrix24, sync_sales, print)
         return max(first.exit_code, second.exit_code, *(r.exit_code for r in reports))

@@ -10,13 +10,15 @@ from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile
 from core.secrets import CredentialStore
 
 
-def open_onec(profile: Profile, credentials: CredentialStore) -> OneCClient:
+def open_onec(profile: Profile, credentials: CredentialStore, cancel: threading.Event | None = None) -> OneCClient:
     password = credentials.require(SECRET_ONEC_PASSWORD, "пароль пользователя 1С")
-    return OneCClient(profile.onec_url, profile.onec_user, password, ca_file=profile.onec_ca_file)
+    return OneCClient(profile.onec_url, profile.onec_user, password, ca_file=profile.onec_ca_file,
+                      cancel=cancel)
 
 
 def open_bitrix24(profile: Profile, credentials: CredentialStore,
                   cancel: threading.Event | None = None) -> Bitrix24Client:
+    """``cancel``: a Stop interrupts the client's pauses (rate limits, retries) within a fraction of a second."""
     webhook = credentials.require(SECRET_B24_WEBHOOK, "адрес входящего вебхука Битрикс24")
     return Bitrix24Client(webhook, ca_file=profile.bitrix24_ca_file, rate=profile.bitrix24_rate,
                           burst=profile.bitrix24_burst, cancel=cancel)

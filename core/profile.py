@@ -36,6 +36,14 @@ class Profile:
     entities: list[str] = field(default_factory=list)  # entities to sync; empty = every one the 1C profile maps
     entity_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per entity: price types, stages…
     onec_ca_file: str | None = None  # PEM of an internal CA for a 1C behind https with a private certificate
+    # ---- settings window (issue 9) ----
+    work_hours_start: str = ""  # "08:00"; empty = round the clock
+    work_hours_end: str = ""  # "19:00"
+    paused_until: str = ""  # ISO local time; empty = not paused
+    autostart: bool = False  # start with the user's session (Windows Run key / XDG autostart)
+    proxy: str = ""  # "http://proxy:3128"; empty = system settings / none
+    language_chosen: bool = False  # False: the interface follows the OS language
+    first_sync_confirmed: bool = False  # the admin saw the preview and allowed the first write
 
     def __post_init__(self) -> None:
         if not self.originator_id:
@@ -55,6 +63,12 @@ class Profile:
             )
         if not 1 <= self.schedule_minutes <= 24 * 60:
             problems.append("интервал синхронизации должен быть от 1 до 1440 минут")
+        for label, value in (("начало рабочего дня", self.work_hours_start),
+                             ("конец рабочего дня", self.work_hours_end)):
+            if value and not _is_hhmm(value):
+                problems.append(f"{label} — время в виде ЧЧ:ММ, например 08:00")
+        if self.proxy and not self.proxy.startswith(("http://", "https://", "socks5://")):
+            problems.append("адрес прокси должен начинаться с http://, https:// или socks5://")
         if self.bitrix24_ca_file and not Path(self.bitrix24_ca_file).is_file():
             problems.append(f"файл сертификата {self.bitrix24_ca_file} не найден")
         if self.onec_ca_file and not Path(self.onec_ca_file).is_file():
@@ -62,6 +76,11 @@ class Profile:
         if problems:
             raise ConfigError("Профиль настроен неверно: " + "; ".join(problems) + ".",
                               "Исправьте настройки: syncbridge setup … или мастер настройки.")
+
+
+def _is_hhmm(text: str) -> bool:
+    hours, sep, minutes = text.partition(":")
+    return bool(sep) and hours.isdigit() and minutes.isdigit() and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
 
 
 def derive_originator_id(onec_url: str) -> str:

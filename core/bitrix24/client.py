@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 import requests
 import urllib3.exceptions
 
+from core.cancel import cancellable_sleep, raise_if_cancelled
 from core.errors import AnswerLost, Cancelled, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
 
@@ -58,6 +59,17 @@ _TLS_REASON_RE = re.compile(r"(certificate verify failed: [^()'\"\]]+|[Hh]ostnam
 BURST_HEADROOM = 2
 
 
+def _checking(sleep: Callable[[float], None], cancel: threading.Event) -> Callable[[float], None]:
+    """An injected (test) sleep that still honours a Stop before and after it."""
+
+    def wrapped(seconds: float) -> None:
+        raise_if_cancelled(cancel)
+        sleep(seconds)
+        raise_if_cancelled(cancel)
+
+    return wrapped
+
+
 class Bitrix24Client:
     def __init__(
         self,
@@ -67,13 +79,19 @@ class Bitrix24Client:
         timeout: tuple[float, float] = (5, 65),
         rate: float = 2.0,
         burst: int = 50,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.time,
         cancel: threading.Event | None = None,
     ) -> None:
         """``sleep``/``clock`` are injectable so tests can run waits instantly on a shared fake clock;
-        ``clock`` is wall time because ``operating_reset_at`` is a unix timestamp."""
+        ``clock`` is wall time because ``operating_reset_at`` is a unix timestamp. ``cancel``: a Stop raises
+        :class:`Cancelled` before the next request and within a fraction of a second during any wait."""
         _mask_transport_logs()
+        self._cancel = cancel
+        if sleep is None:
+            sleep = cancellable_sleep(cancel)
+        elif cancel is not None:
+            sleep = _checking(sleep, cancel)
         self._webhook = parse_webhook_url(webhook_url)
         if ca_file is not None and not Path(ca_file).is_file():
             raise ConfigError(
@@ -240,8 +258,10 @@ class Bitrix24Client:
         limit_retries = read_retries = operating_waits = 0
         redirected = False
         while True:
+            raise_if_cancelled(self._cancel)
             self._wait_for_operating_budget(billed)
             self._bucket.acquire()
+            raise_if_cancelled(self._cancel)
             url = self._webhook.method_url(method)
             log.debug("Bitrix24 POST %s", self._webhook.masked + method)
             try:

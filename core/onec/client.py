@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import time
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
+from core.cancel import cancellable_sleep, raise_if_cancelled
 from core.errors import (
     AnswerLost,
     ConfigError,
@@ -76,7 +77,8 @@ def _connect_phase(exc: requests.RequestException) -> bool:
 
 class OneCClient:
     def __init__(self, base_url: str, user: str, password: str, *, timeout: tuple[float, float] = (10, 120),
-                 ca_file: str | None = None, retry_delays: tuple[float, ...] = (0.5, 1.5, 4.0)) -> None:
+                 ca_file: str | None = None, retry_delays: tuple[float, ...] = (0.5, 1.5, 4.0),
+                 cancel: threading.Event | None = None) -> None:
         """``base_url``: publication root ending in ``/odata/standard.odata/``.
         ``timeout``: (connect, read) seconds — the first call after idle can take >30 s on 1C.
         ``retry_delays``: pauses before the repeated attempts of a GET (their number = retries)."""
@@ -84,6 +86,9 @@ class OneCClient:
         self.user = user
         self.timeout = timeout
         self.retry_delays = retry_delays
+        #: a Stop raises Cancelled before the next request and during a retry pause
+        self.cancel = cancel
+        self._sleep = cancellable_sleep(cancel)
         register_secret(password)
         split = urlsplit(self.base_url)
         self.host = mask_url(f"{split.scheme}://{split.hostname or ''}{f':{split.port}' if split.port else ''}")
@@ -394,6 +399,7 @@ class OneCClient:
         attempts = len(self.retry_delays) + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
+            raise_if_cancelled(self.cancel)
             try:
                 response = self.session.request(method, url, timeout=self.timeout, stream=stream,
                                                 verify=self._verify, allow_redirects=False)
@@ -403,7 +409,7 @@ class OneCClient:
                 if last:
                     raise self._connection_failed(exc) from None
                 log.info("1С: повтор GET после ошибки соединения (%s)", _reason(exc))
-                time.sleep(self.retry_delays[attempt])
+                self._sleep(self.retry_delays[attempt])
                 continue
             except requests.exceptions.ReadTimeout as exc:
                 raise self._connection_failed(exc) from None
@@ -415,7 +421,7 @@ class OneCClient:
             if response.status_code in RETRY_STATUSES and not last:
                 log.info("1С: повтор GET после HTTP %s", response.status_code)
                 response.close()
-                time.sleep(self.retry_delays[attempt])
+                self._sleep(self.retry_delays[attempt])
                 continue
             if response.status_code >= 400 and response.status_code not in (allow or ()):
                 raise self._error(response, action=action, entity_set=entity_set)

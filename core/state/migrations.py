@@ -105,4 +105,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX conflicts_open ON conflicts (entity, key) WHERE status = 'open';
     """,
+    # 3: the journal searched and paged by time (the main window's period filter, full history)
+    """
+    CREATE INDEX journal_ts ON journal (ts);
+    """,
 ]

@@ -108,6 +108,11 @@ class ConflictItem:
     created_at: datetime
 
 
+#: journal columns a search may sort by (the GUI passes the name, never SQL)
+JOURNAL_SORT_COLUMNS = ("ts", "entity", "action", "title", "onec_ref", "b24_id", "reason_text")
+PROBLEM_ACTIONS = ("fail", "duplicate")
+
+
 @dataclass
 class OutboxItem:
     id: int
@@ -145,6 +150,7 @@ class StateStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.create_function("sb_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True)
             store = cls(conn, path)
             store._migrate()
         except sqlite3.DatabaseError as exc:
@@ -235,6 +241,10 @@ class StateStore:
             "payload_hash=excluded.payload_hash, seen_at=excluded.seen_at",
             (side, entity, key, version, payload_hash, now_iso()))
 
+    def forget_version(self, side: str, entity: str, key: str) -> None:
+        """The record counts as changed on the next run (a review decision re-pointed its link)."""
+        self._exec("DELETE FROM versions WHERE side=? AND entity=? AND key=?", (side, entity, key))
+
     # ---- runs --------------------------------------------------------------------------------------------------
     def start_run(self, trigger: str, dry_run: bool) -> int:
         with self._lock:
@@ -290,15 +300,50 @@ class StateStore:
 
     def journal(self, limit: int = 500, offset: int = 0, run_id: int | None = None,
                 problems_only: bool = False) -> list[JournalEntry]:
-        where, params = [], []
+        return self.journal_search(limit=limit, offset=offset, run_id=run_id, problems_only=problems_only)
+
+    @staticmethod
+    def _journal_where(*, run_id: int | None = None, problems_only: bool = False, text: str = "",
+                       entities: tuple[str, ...] = (), actions: tuple[str, ...] = (), since: str | None = None,
+                       until: str | None = None) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
         if run_id is not None:
             where.append("run_id=?")
             params.append(run_id)
         if problems_only:
-            where.append("action IN ('fail', 'duplicate')")
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._query(f"SELECT * FROM journal {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
-                           (*params, limit, offset))
+            where.append(f"action IN ({','.join('?' * len(PROBLEM_ACTIONS))})")
+            params.extend(PROBLEM_ACTIONS)
+        if entities:
+            where.append(f"entity IN ({','.join('?' * len(entities))})")
+            params.extend(entities)
+        if actions:
+            where.append(f"action IN ({','.join('?' * len(actions))})")
+            params.extend(actions)
+        if since:
+            where.append("ts >= ?")
+            params.append(since)
+        if until:
+            where.append("ts < ?")
+            params.append(until)
+        if text:
+            # LIKE is case-insensitive for ASCII only; titles are Cyrillic, so compare lower-cased in Python's
+            # sense via a registered function
+            where.append("(sb_lower(title) LIKE ? OR sb_lower(reason_text) LIKE ? OR onec_ref LIKE ? "
+                         "OR b24_id = ? OR sb_lower(reason_params) LIKE ?)")
+            needle = f"%{text.strip().lower()}%"
+            params.extend([needle, needle, needle, text.strip(), needle])
+        return (f"WHERE {' AND '.join(where)}" if where else ""), params
+
+    def journal_search(self, *, limit: int = 500, offset: int = 0, sort: str = "ts", descending: bool = True,
+                       **filters: Any) -> list[JournalEntry]:
+        """One page of the journal; ``filters`` as :meth:`_journal_where` takes them. Newest first by default."""
+        if sort not in JOURNAL_SORT_COLUMNS:
+            raise ValueError(sort)
+        clause, params = self._journal_where(**filters)
+        direction = "DESC" if descending else "ASC"
+        rows = self._query(f"SELECT * FROM journal {clause} ORDER BY {sort} {direction}, id {direction} "
+                           "LIMIT ? OFFSET ?", (*params, limit, offset))
         return [
             JournalEntry(
                 id=r["id"], ts=datetime.fromisoformat(r["ts"]), run_id=r["run_id"], entity=r["entity"],
@@ -307,6 +352,13 @@ class StateStore:
                 reason_text=r["reason_text"])
             for r in rows
         ]
+
+    def journal_count(self, **filters: Any) -> int:
+        clause, params = self._journal_where(**filters)
+        return int(self._query(f"SELECT COUNT(*) FROM journal {clause}", tuple(params))[0][0])
+
+    def journal_entities(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT DISTINCT entity FROM journal ORDER BY entity")]
 
     # ---- outbox ------------------------------------------------------------------------------------------------
     def outbox_add(self, *, run_id: int | None, target: str, entity: str, onec_ref: str | None, operation: str,
@@ -349,15 +401,23 @@ class StateStore:
         sql, params = "SELECT * FROM duplicates", ()
         if status:
             sql, params = sql + " WHERE status=?", (status,)
-        return [DuplicateItem(r["id"], r["entity"], r["onec_ref"], r["b24_type"], r["b24_id"], r["onec_title"],
-                              r["b24_title"], r["reason"], r["status"], datetime.fromisoformat(r["created_at"]))
-                for r in self._query(sql + " ORDER BY id", params)]
+        return [self._duplicate(r) for r in self._query(sql + " ORDER BY id", params)]
 
     def open_duplicates(self) -> list[DuplicateItem]:
         return self.duplicates("open")
 
+    def duplicate(self, item_id: int) -> DuplicateItem | None:
+        rows = self._query("SELECT * FROM duplicates WHERE id=?", (item_id,))
+        return self._duplicate(rows[0]) if rows else None
+
+    @staticmethod
+    def _duplicate(r: sqlite3.Row) -> DuplicateItem:
+        return DuplicateItem(r["id"], r["entity"], r["onec_ref"], r["b24_type"], r["b24_id"], r["onec_title"],
+                             r["b24_title"], r["reason"], r["status"], datetime.fromisoformat(r["created_at"]))
+
     def resolve_duplicate(self, item_id: int, status: str) -> None:
-        if status not in ("linked", "dismissed", "open"):
+        # dismissed stays in the table: the UNIQUE key keeps the same pair from being reported again
+        if status not in ("linked", "dismissed", "merged", "open"):
             raise ValueError(status)
         self._exec("UPDATE duplicates SET status=?, resolved_at=? WHERE id=?", (status, now_iso(), item_id))
 
@@ -377,6 +437,11 @@ class StateStore:
                    "VALUES (?,?,?,?,?,?,?,?)",
                    (entity, key, target_id, title, reason, ours_json, theirs_json, now_iso()))
         return True
+#: journal columns a search may sort by (the GUI passes the name, never SQL)
+JOURNAL_SORT_COLUMNS = ("ts", "entity", "action", "title", "onec_ref", "b24_id", "reason_text")
+PROBLEM_ACTIONS = ("fail", "duplicate")
+
+
 
     def conflicts(self, status: str | None = "open") -> list[ConflictItem]:
         sql, params = "SELECT * FROM conflicts", ()
@@ -391,3 +456,17 @@ class StateStore:
         if status not in ("resolved", "dismissed"):
             raise ValueError(status)
         self._exec("UPDATE conflicts SET status=?, resolved_at=? WHERE id=?", (status, now_iso(), item_id))
+
+    # ---- overview ----------------------------------------------------------------------------------------------
+    def link_counts(self) -> dict[str, int]:
+        return {r["entity"]: r["n"] for r in self._query("SELECT entity, COUNT(*) AS n FROM links GROUP BY entity")}
+
+    def outbox_counts_by_entity(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for r in self._query("SELECT entity, state, COUNT(*) AS n FROM outbox GROUP BY entity, state"):
+            out.setdefault(r["entity"], {})[r["state"]] = r["n"]
+        return out
+
+    def version_counts(self, side: str = "onec") -> dict[str, int]:
+        return {r["entity"]: r["n"] for r in self._query(
+            "SELECT entity, COUNT(*) AS n FROM versions WHERE side=? GROUP BY entity", (side,))}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Cancelled
+from core.cancel import raise_if_cancelled
 from core.state.store import StateStore
 
 DIRECTION_TO_B24 = "1c->b24"
@@ -20,6 +20,8 @@ class Progress:
     done: int = 0
     total: int | None = None
     entity: str = ""  # the pipeline's entity name ("counterparty", "product"…); labels in messages.ENTITY_LABELS
+    #: the run's counters at this moment (created, linked, failed, seen…): live figures for the header
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -39,12 +41,10 @@ class RunContext:
 
     def progress(self, stage: str, done: int = 0, total: int | None = None, *, entity: str = "") -> None:
         if self.progress_cb:
-            self.progress_cb(Progress(stage, done, total, entity))
+            self.progress_cb(Progress(stage, done, total, entity, dict(self.counts)))
 
     def check_cancelled(self) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled("Синхронизация остановлена пользователем.",
-                            "Уже записанное сохранено; остальное будет перенесено при следующем запуске.")
+        raise_if_cancelled(self.cancel)
 
     def journal(self, *, entity: str, action: str, reason_code: str, params: dict[str, Any] | None = None,
                 onec_ref: str | None = None, b24_id: str | None = None, title: str = "",

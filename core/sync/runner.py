@@ -106,7 +106,7 @@ class SyncRunner:
             ctx = RunContext(store=store, run_id=run_id, dry_run=dry_run, progress_cb=progress, cancel=cancel)
             onec = b24 = None
             try:
-                onec = open_onec(profile, self.credentials)
+                onec = open_onec(profile, self.credentials, cancel)
                 b24 = open_bitrix24(profile, self.credentials, cancel=cancel)
                 publication = self._publication(profile, table, onec)
                 entity_errors = self._run_pipelines(ctx, profile, table, onec, b24, publication)

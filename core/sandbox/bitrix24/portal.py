@@ -202,6 +202,7 @@ class Portal:
             "crm.requisite.preset.list": MethodSpec("crm", self._preset_list),
             "crm.duplicate.findbycomm": MethodSpec("crm", self._find_by_comm),
             "crm.timeline.comment.add": MethodSpec("crm", self._timeline_comment_add),
+            "crm.entity.mergebatch": MethodSpec("crm", self._merge_batch),
             "crm.item.list": MethodSpec("crm", self._item_list),
             "crm.item.get": MethodSpec("crm", lambda p: Outcome(self.items.get(p))),
             "crm.item.add": MethodSpec("crm", lambda p: Outcome(self.items.add(p, **self._write_ctx()))),
@@ -338,6 +339,9 @@ class Portal:
                 found[type_name] = ids
         return Outcome(found if found else [])
 
+    def _merge_batch(self, params: dict[str, Any]) -> Outcome:
+        return _merge_batch_impl(self, params)
+
     def _timeline_comment_add(self, params: dict[str, Any]) -> Outcome:
         fields = params.get("fields")  # lower-case only since crm 23.100.0
         if not isinstance(fields, dict):
@@ -359,6 +363,69 @@ class Portal:
             "ENTITY_TYPE": entity_type, "AUTHOR_ID": str(self.user_id), "COMMENT": str(fields["COMMENT"]),
         }
         return Outcome(comments.last_id)
+
+
+#: fields a merge never compares: the system keeps its own values for them
+_MERGE_SYSTEM_FIELDS = {"ID", "DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID", "ASSIGNED_BY_ID",
+                        "LAST_ACTIVITY_TIME", "LAST_ACTIVITY_BY", "HAS_PHONE", "HAS_EMAIL", "HAS_IMOL", "OPENED",
+                        "COMPANY_TYPE", "CURRENCY_ID", "REVENUE", "IS_MY_COMPANY", "TYPE_ID", "EXPORT"}
+
+
+def _merge_batch_impl(portal: Portal, params: dict[str, Any]) -> Outcome:
+    """crm.entity.mergeBatch (D13): ``{params: {entityTypeId, entityIds}}`` → ``{STATUS, ENTITY_IDS}``.
+
+    The first id stays; the others are merged into it and deleted (ENTITY_IDS lists them, not the one that
+    stays). Empty fields of the one that stays are filled from the others, multifields are joined, requisites
+    move over. Two different non-empty values of one field are a CONFLICT: nothing changes, the portal expects a
+    person to finish in the manual merge page (/crm/company/merge/?id=…).
+    """
+    inner = params.get("params")
+    if not isinstance(inner, dict):
+        raise PortalError(400, "", "Required parameter \"params\" is not defined")
+    type_id = str(inner.get("entityTypeId", ""))
+    store = {"4": portal.companies, "3": portal.contacts}.get(type_id)
+    if type_id not in ("1", "2", "3", "4"):
+        raise PortalError(400, "", "Invalid value of parameter entityTypeId")
+    if store is None:
+        # leads and deals are not modelled by the sandbox: refuse rather than pretend
+        raise PortalError(400, "", "The sandbox portal does not model leads and deals")
+    ids_raw = inner.get("entityIds")
+    if isinstance(ids_raw, dict):
+        ids_raw = list(ids_raw.values())
+    try:
+        ids = [int(str(v)) for v in (ids_raw or [])]
+    except ValueError:
+        raise PortalError(400, "", "Invalid value of parameter entityIds") from None
+    if len(ids) < 2 or len(set(ids)) != len(ids):
+        raise PortalError(400, "", "At least two different entity IDs are required")
+    if any(i not in store.records for i in ids):
+        return Outcome({"STATUS": "ERROR", "ENTITY_IDS": []})
+    seed, others = store.records[ids[0]], [store.records[i] for i in ids[1:]]
+    for other in others:
+        for name in store.scalar_names:
+            if name in _MERGE_SYSTEM_FIELDS:
+                continue
+            mine, theirs = seed.get(name), other.get(name)
+            if mine not in (None, "") and theirs not in (None, "") and str(mine) != str(theirs):
+                return Outcome({"STATUS": "CONFLICT", "ENTITY_IDS": []})
+    owner_type = {"4": "4", "3": "3"}[type_id]
+    for other in others:
+        for name in store.scalar_names:
+            if name not in _MERGE_SYSTEM_FIELDS and seed.get(name) in (None, "") and other.get(name) not in (None, ""):
+                seed[name] = other[name]
+        if store.has_multifields:
+            for kind in ("PHONE", "EMAIL", "WEB", "IM"):
+                known = {str(v.get("VALUE")) for v in seed.get(kind) or []}
+                for value in other.get(kind) or []:
+                    if str(value.get("VALUE")) not in known:
+                        seed.setdefault(kind, []).append(dict(value, ID=str(portal.next_mf_id())))
+            store.refresh_computed(seed)
+        for requisite in portal.requisites.records.values():
+            if requisite["ENTITY_TYPE_ID"] == owner_type and requisite["ENTITY_ID"] == str(other["ID"]):
+                requisite["ENTITY_ID"] = str(seed["ID"])
+        del store.records[int(other["ID"])]
+    seed["DATE_MODIFY"] = portal.now()
+    return Outcome({"STATUS": "SUCCESS", "ENTITY_IDS": [str(i) for i in ids[1:]]})
 
 
 def normalise_method(method: str) -> str:
