@@ -13,7 +13,7 @@ from core.secrets import CredentialStore
 def open_onec(profile: Profile, credentials: CredentialStore, cancel: threading.Event | None = None) -> OneCClient:
     password = credentials.require(SECRET_ONEC_PASSWORD, "пароль пользователя 1С")
     return OneCClient(profile.onec_url, profile.onec_user, password, ca_file=profile.onec_ca_file,
-                      cancel=cancel)
+                      cancel=cancel, proxy=profile.proxy)
 
 
 def open_bitrix24(profile: Profile, credentials: CredentialStore,
@@ -21,4 +21,4 @@ def open_bitrix24(profile: Profile, credentials: CredentialStore,
     """``cancel``: a Stop interrupts the client's pauses (rate limits, retries) within a fraction of a second."""
     webhook = credentials.require(SECRET_B24_WEBHOOK, "адрес входящего вебхука Битрикс24")
     return Bitrix24Client(webhook, ca_file=profile.bitrix24_ca_file, rate=profile.bitrix24_rate,
-                          burst=profile.bitrix24_burst, cancel=cancel)
+                          burst=profile.bitrix24_burst, cancel=cancel, proxy=profile.proxy)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from core.errors import SyncBridgeError
 from core.redact import mask_text
+from core.service import SyncBridgeError
 
 
 def describe_error(error: BaseException) -> str:

@@ -30,6 +30,19 @@ def state_icon(state: SyncState) -> QIcon:
     return QIcon(str(icon_path(_STATE_FILES[state])))
 
 
+def snapshot_icon(snapshot: object) -> QIcon:
+    """The tray icon: the sync state, or "needs attention" when idle but something waits for a person."""
+    state = getattr(snapshot, "state", SyncState.IDLE)
+    if state == SyncState.IDLE and getattr(snapshot, "attention", 0):
+        return attention_icon()
+    return state_icon(state)
+
+
+@cache
+def attention_icon() -> QIcon:
+    return QIcon(str(icon_path("tray-attention.svg")))
+
+
 @cache
 def app_icon() -> QIcon:
     return QIcon(str(icon_path("app.svg")))

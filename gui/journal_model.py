@@ -43,6 +43,9 @@ def action_label(action: str) -> str:
         "duplicate": QCoreApplication.translate("JournalModel", "Возможный дубль"),
         "mark": QCoreApplication.translate("JournalModel", "Отмечено"),
         "note": QCoreApplication.translate("JournalModel", "Замечание"),
+        "plan": QCoreApplication.translate("JournalModel", "План"),
+        "recover": QCoreApplication.translate("JournalModel", "Восстановлено"),
+        "review": QCoreApplication.translate("JournalModel", "Решение"),
     }
     return labels.get(action, action)
 
@@ -115,6 +118,8 @@ class JournalModel(QAbstractTableModel):
             # tooltips render rich text on their own: data is escaped so it shows exactly as typed
             if column == "onec":
                 return tooltip(entry.onec_ref)
+            if column == "b24":
+                return tooltip(getattr(entry, "portal_url", None))
             if column == "object":
                 return tooltip(f"{entity_label(entry.entity)}: {entry.title}" if entry.title
                                else entity_label(entry.entity))
@@ -134,7 +139,8 @@ class JournalModel(QAbstractTableModel):
         if column == "action":
             return action_label(entry.action)
         if column == "onec":
-            return short_ref(entry.onec_ref)
+            # ИНН when known (people search by it), never a bare GUID fragment when there is something better
+            return getattr(entry, "onec_label", None) or short_ref(entry.onec_ref)
         if column == "b24":
             return str(entry.b24_id or "")
         return reason_for(entry)

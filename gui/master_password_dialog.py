@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.error_text import describe_error
 from gui.icons import app_icon
@@ -20,12 +29,13 @@ MIN_LENGTH = 8
 
 
 class MasterPasswordDialog(QDialog):
-    def __init__(self, credentials: Any, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, service: Any, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        """``service``: the facade (core.service.SyncService) — secrets_initialised, create_master_password, unlock."""
         super().__init__(parent)
-        self._credentials = credentials
+        self._service = service
         self._runner = runner
         self._busy = False
-        self.creating = not credentials.is_initialised()
+        self.creating = not service.secrets_initialised()
         self.setWindowTitle(self.tr("SyncBridge — мастер-пароль"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(520)
@@ -49,6 +59,7 @@ class MasterPasswordDialog(QDialog):
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.error_label = plain_label()
         self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.setVisible(False)
 
@@ -64,6 +75,7 @@ class MasterPasswordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -89,13 +101,13 @@ class MasterPasswordDialog(QDialog):
             self._show_error(problem)
             return
         password = self.password_edit.text()
-        credentials, creating = self._credentials, self.creating
+        service, creating = self._service, self.creating
 
         def work(context: TaskContext) -> None:
             if creating:
-                credentials.create_with_master_password(password)
+                service.create_master_password(password)
             else:
-                credentials.unlock(password)
+                service.unlock(password)
 
         self._set_busy(True)
         self._runner.submit(work, on_result=self._on_unlocked, on_error=self._on_failed, owner=self)
@@ -113,6 +125,8 @@ class MasterPasswordDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.setVisible(True)
+        # a long error wraps to more lines: let the dialog grow instead of clipping them
+        self.adjustSize()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -34,6 +34,50 @@ def format_time(moment: datetime, now: datetime | None = None) -> str:
     return moment.strftime("%d.%m.%Y %H:%M")
 
 
+def entity_text(entity: str) -> str:
+    from core.service.vocabulary import ENTITY_LABELS
+
+    return QCoreApplication.translate("vocabulary", ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
+
+
+def duration_text(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return QCoreApplication.translate("status", "{n} с").format(n=max(1, seconds))
+    if seconds < 3600:
+        return QCoreApplication.translate("status", "{m} мин {s} с").format(m=seconds // 60, s=seconds % 60)
+    return QCoreApplication.translate("status", "{h} ч {m} мин").format(h=seconds // 3600, m=seconds % 3600 // 60)
+
+
+def progress_details(progress: object) -> str:
+    """The second line while a sync runs: stage (of which entity), speed, time left — all for the whole run."""
+    if progress is None:
+        return ""
+    parts = []
+    stage = getattr(progress, "stage", "")
+    entity = getattr(progress, "entity", "")
+    if stage:
+        stage_text = QCoreApplication.translate("progress", stage)
+        stage_done, stage_total = getattr(progress, "stage_done", 0), getattr(progress, "stage_total", None)
+        if stage_total:
+            stage_text += f" ({stage_done}/{stage_total})"
+        parts.append(f"{entity_text(entity)}: {stage_text}" if entity else stage_text)
+    rate = getattr(progress, "rate", None)
+    if rate:
+        parts.append(QCoreApplication.translate("status", "{rate} записей/с").format(rate=f"{rate:.1f}"))
+    eta = getattr(progress, "eta_s", None)
+    if eta is not None and rate:
+        parts.append(QCoreApplication.translate("status", "осталось ≈ {time}").format(time=duration_text(eta)))
+    return " · ".join(parts)
+
+
+def live_counts_text(counts: dict[str, int]) -> str:
+    from core.service.vocabulary import COUNT_LABELS, LIVE_COUNTS
+
+    return ", ".join(f"{QCoreApplication.translate('vocabulary', COUNT_LABELS[k])}: {int(counts.get(k, 0) or 0)}"
+                     for k in LIVE_COUNTS)
+
+
 def progress_text(snapshot: SyncSnapshot) -> str:
     if snapshot.total:
         return QCoreApplication.translate("status", "идёт синхронизация: {done} из {total}").format(
@@ -58,6 +102,11 @@ def status_line(snapshot: SyncSnapshot, now: datetime | None = None) -> str:
             text=first_line(snapshot.error_text or ""))
     if state == SyncState.PAUSED:
         return QCoreApplication.translate("status", "синхронизация приостановлена")
+    if snapshot.paused_until is not None:
+        return QCoreApplication.translate("status", "расписание приостановлено до {time}").format(
+            time=format_time(snapshot.paused_until, now))
+    if snapshot.attention and state == SyncState.IDLE:
+        return QCoreApplication.translate("status", "нужно ваше решение: {n}").format(n=snapshot.attention)
     if snapshot.last_finished_at is None:
         return QCoreApplication.translate("status", "синхронизация ещё не выполнялась")
     return QCoreApplication.translate("status", "синхронизировано {time}").format(

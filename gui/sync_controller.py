@@ -19,8 +19,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from core.errors import Cancelled, ConnectionFailed, SyncBridgeError
-from core.run_lock import SyncAlreadyRunning
+from core.service import Cancelled, ConnectionFailed, SchedulePolicy, SyncAlreadyRunning, SyncBridgeError
 from gui.error_text import describe_error
 from gui.task_runner import TaskContext, TaskHandle, TaskRunner
 
@@ -55,6 +54,12 @@ class SyncSnapshot:
     done: int = 0
     total: int | None = None
     next_run_at: datetime | None = None
+    #: whole-run figures of the running sync (stage, entity, done/total, speed, time left, live counts)
+    progress: Any = None
+    #: items waiting for a person (probable duplicates, conflicts): the tray says "needs attention"
+    attention: int = 0
+    #: the schedule is held until this moment (pause for N hours)
+    paused_until: datetime | None = None
 
 
 class SyncController(QObject):
@@ -64,6 +69,8 @@ class SyncController(QObject):
     started = Signal()
     #: a run ended: (report or None, error text or "")
     finished = Signal(object, str)
+    #: a dry run ended: (Preview or None, error text or "")
+    preview_ready = Signal(object, str)
 
     def __init__(
         self,
@@ -88,6 +95,9 @@ class SyncController(QObject):
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._on_retry_tick)
         self._retry_ms = _minutes_to_ms(retry_minutes)
+        self._failures = 0
+        self._dry_run = False
+        self._policy = SchedulePolicy(interval_s=schedule_minutes * 60, first_retry_s=retry_minutes * 60)
         self.set_schedule_minutes(schedule_minutes)
 
     # ---- queries ---------------------------------------------------------------------------------------------
@@ -114,7 +124,22 @@ class SyncController(QObject):
     def set_schedule_minutes(self, minutes: float) -> None:
         self._schedule_timer.setInterval(_minutes_to_ms(minutes))
         self._retry_timer.setInterval(min(self._retry_ms, self._schedule_timer.interval()))
+        self._policy = replace(self._policy, interval_s=minutes * 60)
         self.changed.emit()
+
+    def set_policy(self, policy: SchedulePolicy) -> None:
+        """The profile's schedule (interval, working hours, pause) — the same policy the service loop uses."""
+        self._policy = replace(policy, first_retry_s=self._policy.first_retry_s)
+        self.set_schedule_minutes(policy.interval_s / 60)
+        self._set(paused_until=policy.paused_until if policy.is_paused(self._now()) else None)
+
+    @property
+    def policy(self) -> SchedulePolicy:
+        return self._policy
+
+    def set_attention(self, count: int) -> None:
+        if count != self._snapshot.attention:
+            self._set(attention=count)
 
     def start_schedule(self, first_run_after_ms: int | None = None) -> None:
         """Start the periodic timer; optionally run once soon (at app start) instead of after a full interval."""
@@ -143,17 +168,20 @@ class SyncController(QObject):
                 SyncState.IDLE if state == SyncState.PAUSED else state)
         self._set(paused=paused, state=state)
 
-    def sync_now(self, trigger: str = "manual") -> bool:
-        """Start a run now. False (and nothing happens) when a run is already in progress."""
+    def sync_now(self, trigger: str = "manual", *, dry_run: bool = False) -> bool:
+        """Start a run now (``dry_run``: the preview). False (and nothing happens) when a run is in progress."""
         if self.is_running:
             log.info("Синхронизация уже идёт — повторный запуск пропущен")
             return False
         self._retry_timer.stop()
         self._state_before_run = self._snapshot.state
+        self._dry_run = dry_run
         progress_sink = _ThrottledProgress()
 
         def work(context: TaskContext) -> Any:
             sync_runner = self._make_sync_runner()
+            if dry_run:
+                return sync_runner.preview(progress=progress_sink.bind(context), cancel=context.cancel_event)
             return sync_runner.run_once(
                 dry_run=False,
                 progress=progress_sink.bind(context),
@@ -161,7 +189,7 @@ class SyncController(QObject):
                 trigger=trigger,
             )
 
-        self._set(state=SyncState.SYNCING, stage=None, done=0, total=None)
+        self._set(state=SyncState.SYNCING, stage=None, done=0, total=None, progress=None)
         self._handle = self._runner.submit(
             work, on_result=self._on_run_result, on_error=self._on_run_error,
             on_progress=self._on_run_progress, owner=self)
@@ -179,23 +207,38 @@ class SyncController(QObject):
         self.cancel()
 
     # ---- timers ----------------------------------------------------------------------------------------------
+    def _allowed_now(self) -> bool:
+        """Working hours and a pause-for-N-hours hold scheduled runs (a person's «Синхронизировать» never)."""
+        if self._snapshot.paused:
+            return False
+        allowed = self._policy.wait_until_allowed(self._now()) == 0
+        if allowed and self._snapshot.paused_until is not None:
+            self._set(paused_until=None)
+        return allowed
+
     @Slot()
     def _on_schedule_tick(self) -> None:
-        if not self._snapshot.paused:
+        if self._allowed_now():
             self.sync_now("schedule")  # refused silently while a run is in progress: the next tick will come
 
     @Slot()
     def _on_retry_tick(self) -> None:
-        if not self._snapshot.paused:
+        if self._allowed_now():
             self.sync_now("schedule")
 
     # ---- results (GUI thread, via TaskRunner) ----------------------------------------------------------------
     def _on_run_progress(self, progress: Any) -> None:
         self._set(stage=getattr(progress, "stage", None), done=int(getattr(progress, "done", 0) or 0),
-                  total=getattr(progress, "total", None))
+                  total=getattr(progress, "total", None), progress=progress)
 
     def _on_run_result(self, report: Any) -> None:
         self._handle = None
+        if self._dry_run:
+            self._dry_run = False
+            self._back_to_rest()
+            self.preview_ready.emit(report, "")
+            return
+        self._failures = 0
         if getattr(report, "status", None) == "cancelled":
             self._back_to_rest()
             self.finished.emit(report, "")
@@ -210,12 +253,17 @@ class SyncController(QObject):
             state = SyncState.ERROR
             error_text = self.tr("не перенесено записей: {n} — подробности в журнале").format(n=failed)
         self._set(state=state, last_finished_at=finished_at, last_summary=summary, error_text=error_text,
-                  stage=None, done=0, total=None)
+                  stage=None, done=0, total=None, progress=None)
         self.finished.emit(report, error_text or "")
 
     def _on_run_error(self, error: BaseException) -> None:
         self._handle = None
         text = describe_error(error)
+        if self._dry_run:
+            self._dry_run = False
+            self._back_to_rest()
+            self.preview_ready.emit(None, "" if isinstance(error, Cancelled) else text)
+            return
         if isinstance(error, Cancelled):
             self._back_to_rest()
             self.finished.emit(None, "")
@@ -231,9 +279,11 @@ class SyncController(QObject):
         if not isinstance(error, SyncBridgeError):
             log.error("Синхронизация прервана внутренней ошибкой: %r", error)
         if not self._snapshot.paused:
-            # a failed run is retried sooner than the regular schedule (never more often than it, though)
-            self._retry_timer.start()
-        self._set(state=state, error_text=text, stage=None, done=0, total=None)
+            # a failed run is retried sooner than the regular schedule: 1, 2, 4… minutes (the one retry policy)
+            self._failures += 1
+            self._retry_timer.start(max(10, min(int(self._policy.retry_delay(self._failures) * 1000),
+                                                self._schedule_timer.interval())))
+        self._set(state=state, error_text=text, stage=None, done=0, total=None, progress=None)
         self.finished.emit(None, text)
 
     def _back_to_rest(self) -> None:
@@ -243,7 +293,7 @@ class SyncController(QObject):
             state = SyncState.PAUSED
         elif state in (SyncState.SYNCING, SyncState.PAUSED):
             state = SyncState.IDLE
-        self._set(state=state, stage=None, done=0, total=None)
+        self._set(state=state, stage=None, done=0, total=None, progress=None)
 
     def _set(self, **changes: Any) -> None:
         self._snapshot = replace(self._snapshot, **changes)

@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from core.errors import SyncBridgeError
+from core.service import SyncBridgeError
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class TaskRunner(QObject):
         self._handles: dict[int, TaskHandle[Any]] = {}
         self._lock = threading.Lock()
         self._outbox: dict[int, deque[tuple[str, Any]]] = {}
+        self._closed = False
         self._ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
 
     def submit(
@@ -146,13 +147,25 @@ class TaskRunner(QObject):
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Ask every task to stop and wait for the workers; True when all of them ended in time."""
         self.cancel_all()
-        return self._pool.waitForDone(timeout_ms)
+        done = self._pool.waitForDone(timeout_ms)
+        with self._lock:
+            self._closed = True  # from now on workers that still finish deliver nothing
+        return done
 
     # ---- hand-over (worker thread) -----------------------------------------------------------------------------
     def _post(self, task_id: int, kind: str, value: Any) -> None:
         with self._lock:
             self._outbox.setdefault(task_id, deque()).append((kind, value))
-        self._ready.emit(task_id)
+            if self._closed:
+                return
+        # the GUI may be gone by now (quit while a worker was finishing): emitting on a deleted runner raised
+        # "RuntimeError: Signal source has been deleted" in the worker, which the crash log then carried
+        if not shiboken6.isValid(self):
+            return
+        try:
+            self._ready.emit(task_id)
+        except RuntimeError:
+            log.debug("Результат задачи %s пришёл после закрытия окна — отброшен", task_id)
 
     # ---- delivery (GUI thread) -------------------------------------------------------------------------------
     @Slot(int)

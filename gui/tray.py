@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from gui.error_text import first_line
-from gui.icons import state_icon
+from gui.icons import snapshot_icon, state_icon
 from gui.plain_text import notification_text
 from gui.status_text import APP_TITLE, capitalised, last_sync_line, next_sync_line, status_line, tooltip_text
 from gui.status_window import StatusWindow
@@ -38,6 +38,8 @@ class TrayCommands(Protocol):
     def open_settings(self) -> None: ...
     def toggle_pause(self) -> None: ...
     def quit_app(self) -> None: ...
+    def show_review(self) -> None: ...
+    def show_preview(self) -> None: ...
 
 
 @dataclass
@@ -50,6 +52,8 @@ class TrayMenuActions:
     pause: QAction
     settings: QAction
     quit: QAction
+    review: QAction | None = None
+    preview: QAction | None = None
 
 
 def build_tray_menu(menu: QMenu, commands: TrayCommands) -> TrayMenuActions:
@@ -66,6 +70,13 @@ def build_tray_menu(menu: QMenu, commands: TrayCommands) -> TrayMenuActions:
     sync_now.triggered.connect(commands.sync_now)
     journal = menu.addAction(QCoreApplication.translate("tray", "Открыть журнал"))
     journal.triggered.connect(commands.show_journal)
+    review = preview = None
+    if hasattr(commands, "show_review"):
+        review = menu.addAction(QCoreApplication.translate("tray", "Проверка: дубли и конфликты…"))
+        review.triggered.connect(commands.show_review)
+    if hasattr(commands, "show_preview"):
+        preview = menu.addAction(QCoreApplication.translate("tray", "Предпросмотр синхронизации…"))
+        preview.triggered.connect(lambda: commands.show_preview())
     pause = menu.addAction("")
     pause.triggered.connect(commands.toggle_pause)
     settings = menu.addAction(QCoreApplication.translate("tray", "Настройки…"))
@@ -74,13 +85,14 @@ def build_tray_menu(menu: QMenu, commands: TrayCommands) -> TrayMenuActions:
     quit_action = menu.addAction(QCoreApplication.translate("tray", "Выход"))
     quit_action.triggered.connect(commands.quit_app)
     menu.setDefaultAction(journal)
-    return TrayMenuActions(status, last_sync, next_sync, sync_now, journal, pause, settings, quit_action)
+    return TrayMenuActions(status, last_sync, next_sync, sync_now, journal, pause, settings, quit_action, review,
+                           preview)
 
 
 def update_tray_menu(actions: TrayMenuActions, snapshot: SyncSnapshot) -> None:
     """Bring texts and enabled states in line with ``snapshot`` (cheap; safe while the menu is open)."""
     actions.status.setText(first_line(capitalised(status_line(snapshot)), MENU_STATUS_LIMIT))
-    actions.status.setIcon(state_icon(snapshot.state))
+    actions.status.setIcon(snapshot_icon(snapshot))
     actions.last_sync.setText(last_sync_line(snapshot))
     next_line = next_sync_line(snapshot)
     actions.next_sync.setText(next_line or "")
@@ -91,6 +103,12 @@ def update_tray_menu(actions: TrayMenuActions, snapshot: SyncSnapshot) -> None:
                              else QCoreApplication.translate("tray", "Синхронизировать сейчас"))
     actions.pause.setText(QCoreApplication.translate("tray", "Возобновить расписание") if snapshot.paused
                           else QCoreApplication.translate("tray", "Приостановить расписание"))
+    if actions.review is not None:
+        actions.review.setText(
+            QCoreApplication.translate("tray", "Нужно ваше решение: {n}…").format(n=snapshot.attention)
+            if snapshot.attention else QCoreApplication.translate("tray", "Проверка: дубли и конфликты…"))
+    if actions.preview is not None:
+        actions.preview.setEnabled(not syncing)
 
 
 class TrayController(QObject):
@@ -108,6 +126,7 @@ class TrayController(QObject):
         #: (title, text) of every notification, newest last: what the user was told (tests read it)
         self.notifications: list[tuple[str, str]] = []
         self._last_state = controller.snapshot().state
+        self._last_attention = controller.snapshot().attention
         self._last_error: str | None = None
         self._tray_attempts = 0
         self._tray_timer = QTimer(self)
@@ -115,6 +134,11 @@ class TrayController(QObject):
         self._tray_timer.timeout.connect(self._retry_tray)
         controller.changed.connect(self._refresh)
         controller.finished.connect(self._on_finished)
+
+    def retranslate(self) -> None:
+        """The interface language changed: rebuild the menu texts (they are set once, not on LanguageChange)."""
+        self.actions = build_tray_menu(self.menu, self._commands)
+        self._refresh()
 
     # ---- showing ---------------------------------------------------------------------------------------------
     def show(self) -> None:
@@ -175,7 +199,7 @@ class TrayController(QObject):
         snapshot = self._controller.snapshot()
         update_tray_menu(self.actions, snapshot)
         if self.tray is not None:
-            self.tray.setIcon(state_icon(snapshot.state))
+            self.tray.setIcon(snapshot_icon(snapshot))
             # tray tooltips are rich text on some platforms and raw on others: no markup characters at all
             self.tray.setToolTip(notification_text(tooltip_text(snapshot)))
         if self.status_window is not None:
@@ -187,7 +211,14 @@ class TrayController(QObject):
         self._refresh()
 
     def _notify_on_change(self, snapshot: SyncSnapshot) -> None:
-        """Notify on errors and on recovery only: a notification on every successful cycle is noise."""
+        """Notify on errors, on recovery and on new items for a person only: every successful cycle is noise."""
+        if snapshot.attention > self._last_attention:
+            self.notify(QCoreApplication.translate("tray", "SyncBridge: нужно ваше решение"),
+                        QCoreApplication.translate(
+                            "tray", "Новые возможные дубли или конфликты: {n}. Откройте окно «Проверка».").format(
+                            n=snapshot.attention - self._last_attention),
+                        QSystemTrayIcon.MessageIcon.Warning)
+        self._last_attention = snapshot.attention
         state, previous = snapshot.state, self._last_state
         if state == SyncState.SYNCING:
             return  # transitions are judged between runs, not against the in-progress state

@@ -94,6 +94,12 @@ class FakeProgress:
     stage: str
     done: int = 0
     total: int | None = None
+    entity: str = "counterparty"
+    counts: dict[str, int] = field(default_factory=dict)
+    rate: float | None = None
+    eta_s: float | None = None
+    stage_done: int = 0
+    stage_total: int | None = None
 
 
 @dataclass
@@ -140,6 +146,86 @@ class FakeSyncRunner:
         if self.error is not None:
             raise self.error
         return self.report
+
+
+class FakeService:
+    """Stands in for core.service.SyncService in app-shell tests: wizard calls, secrets, a sync runner, a profile
+    store in the real home. Review/journal calls answer from lists the test fills."""
+
+    def __init__(self, paths: Any, services: FakeServices, sync_runner: FakeSyncRunner, credentials: Any) -> None:
+        self.paths = paths
+        self.services = services
+        self.sync_runner = sync_runner
+        self.credentials = credentials
+        self.confirmed = True
+        self.attention = 0
+        self.confirm_calls = 0
+        self.dry_runs = 0
+
+    # secrets
+    def needs_master_password(self) -> bool:
+        return bool(self.credentials.needs_master_password())
+
+    def secrets_initialised(self) -> bool:
+        return bool(self.credentials.is_initialised())
+
+    def unlock(self, password: str) -> None:
+        self.credentials.unlock(password)
+
+    def create_master_password(self, password: str) -> None:
+        self.credentials.create_with_master_password(password)
+
+    # profile / wizard
+    def profile(self) -> Any:
+        from core.profile import ProfileStore
+
+        return ProfileStore(self.paths).load()
+
+    def check_onec(self, *args: Any, **kwargs: Any) -> Any:
+        return self.services.check_onec(*args, **kwargs)
+
+    def check_bitrix24(self, *args: Any, **kwargs: Any) -> Any:
+        return self.services.check_bitrix24(*args, **kwargs)
+
+    def setup(self, profile: Any, password: str, webhook: str) -> None:
+        self.services.save(profile, password, webhook)
+
+    def saved_secret(self, name: str) -> str | None:
+        return self.services.saved_secret(name)
+
+    def secrets_location(self) -> str:
+        return self.services.secrets_location()
+
+    # sync
+    def run_once(self, dry_run: bool = False, progress: Any = None, cancel: Any = None,
+                 trigger: str = "manual") -> Any:
+        return self.sync_runner.run_once(dry_run=dry_run, progress=progress, cancel=cancel, trigger=trigger)
+
+    def preview(self, progress: Any = None, cancel: Any = None) -> Any:
+        from core.service import EntityPreview, Preview
+
+        self.dry_runs += 1
+        self.sync_runner.run_once(dry_run=True, progress=progress, cancel=cancel, trigger="preview")
+        return Preview(run_id=1, entities=[EntityPreview("counterparty", create=20, link=3, duplicates=1,
+                                                         invalid=1, problems=["ООО «Ромашка»: неверный ИНН"])])
+
+    def first_sync_confirmed(self) -> bool:
+        return self.confirmed
+
+    def confirm_first_sync(self) -> None:
+        self.confirm_calls += 1
+        self.confirmed = True
+
+    def last_run(self) -> Any:
+        return None
+
+    def attention_count(self) -> int:
+        return self.attention
+
+    def schedule_policy(self) -> Any:
+        from core.service import SchedulePolicy
+
+        return SchedulePolicy()
 
 
 def type_text(widget: Any, text: str) -> None:

@@ -21,7 +21,7 @@ from gui.crash_handler import crash_message, install_excepthook
 from gui.master_password_dialog import MasterPasswordDialog
 from gui.single_instance import SingleInstance, server_name
 from tests import gui_fixtures
-from tests.gui_fixtures import WEBHOOK, FakeServices, FakeSyncRunner, dispose
+from tests.gui_fixtures import WEBHOOK, FakeService, FakeServices, FakeSyncRunner, dispose
 
 task_runner = gui_fixtures.task_runner
 ui_language = gui_fixtures.ui_language
@@ -59,25 +59,26 @@ class Harness:
         self.sync_runner = FakeSyncRunner()
         self.credentials = credentials or FakeCredentials()
         self.exits: list[int] = []
-        self.app = DesktopApp(
-            paths, demo=demo,
-            make_credentials=lambda p: self.credentials,
-            make_services=lambda p, c: self.services.as_services(),
-            make_sync_runner=lambda p, c: self.sync_runner,
-            make_demo=lambda p: FakeDemo(p),
-        )
+        self.service: FakeService | None = None
+
+        def make_service(p: AppPaths) -> FakeService:
+            self.service = FakeService(p, self.services, self.sync_runner, self.credentials)
+            return self.service
+
+        self.app = DesktopApp(paths, demo=demo, make_service=make_service, make_demo=lambda p: FakeDemo(p))
         self.app.exit = self.exits.append  # type: ignore[method-assign]
 
     def close(self) -> None:
         self.sync_runner.release.set()
         app = self.app
-        for window in (app.journal, app.wizard):
+        windows = (app.journal, app.wizard, app.settings, app.review, app.preview)
+        for window in windows:
             if window is not None:
                 window.close()
         app.shutdown()
         QCoreApplication.processEvents()
         tray = app.tray
-        dispose(app.journal, app.wizard, tray.status_window if tray else None, tray.menu if tray else None, app)
+        dispose(*windows, tray.status_window if tray else None, tray.menu if tray else None, app)
 
 
 class FakeDemo:
@@ -174,11 +175,15 @@ def test_tray_commands_reach_the_right_slots(qtbot: Any, home: AppPaths, harness
     assert not app.controller.snapshot().paused
 
     actions.settings.trigger()
-    assert app.wizard is not None and app.wizard.windowTitle() == "SyncBridge — настройки"
-    assert app.wizard.onec_page.user_edit.text() == "Интеграция"
-    actions.settings.trigger()  # a second click brings the same window up, never a second wizard
-    app.wizard.reject()
-    assert app.wizard is None and harness.exits == []
+    # settings are a window of tabs on the saved profile, not the first-run wizard again
+    assert app.wizard is None and app.settings is not None and app.settings.isVisible()
+    assert app.settings.windowTitle() == "SyncBridge — настройки"
+    assert app.settings.onec_user.text() == "Интеграция"
+    settings = app.settings
+    actions.settings.trigger()  # a second click brings the same window up, never a second one
+    assert app.settings is settings
+    settings.close()
+    assert harness.exits == []
 
     actions.quit.trigger()
     assert harness.exits == [0]
@@ -222,9 +227,10 @@ def test_master_password_is_asked_first(qtbot: Any, home: AppPaths, harness_fact
     assert harness.app.controller is not None
 
 
-def test_master_password_dialog_create_mode_checks_the_repeat(qtbot: Any, task_runner: Any, ui_language: Any):
+def test_master_password_dialog_create_mode_checks_the_repeat(qtbot: Any, task_runner: Any, ui_language: Any,
+                                                              home: AppPaths):
     credentials = FakeCredentials(needs_password=True, initialised=False)
-    dialog = MasterPasswordDialog(credentials, task_runner)
+    dialog = MasterPasswordDialog(FakeService(home, FakeServices(), FakeSyncRunner(), credentials), task_runner)
     qtbot.addWidget(dialog)
     assert dialog.creating and dialog.repeat_edit.isVisibleTo(dialog)
     dialog.password_edit.setText("коротк")

@@ -3,15 +3,19 @@ last-run summary, duplicates, reading the real state store in a worker, sync but
 
 from __future__ import annotations
 
+import csv
 import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
+from core.profile import Profile, ProfileStore
+from core.service import JournalQuery, SyncService
 from core.state.store import RunInfo, StateStore
 from gui.journal_model import JournalModel, reason_for
-from gui.journal_window import JournalData, JournalWindow, last_run_text, state_store_loader
+from gui.journal_window import PAGE_SIZE, JournalData, JournalWindow, last_run_text, service_loader
 from gui.sync_controller import SyncController
 from tests import gui_fixtures
 from tests.gui_fixtures import FakeSyncRunner, dispose, journal_entry
@@ -67,30 +71,30 @@ def test_last_run_summary_text(qapp: Any, ui_language: Any) -> None:
 
 
 def test_window_loads_in_a_worker_and_filters_problems(qtbot: Any, task_runner: Any, ui_language: Any) -> None:
-    calls: list[tuple[bool, int]] = []
+    calls: list[tuple[JournalQuery, int]] = []
     entries = [journal_entry(), journal_entry(id=2, action="fail", reason_code="failed_invalid",
                                               reason_params={"problem": "пустое наименование"})]
 
-    def load(problems_only: bool) -> JournalData:
-        calls.append((problems_only, threading.get_ident()))
-        shown = [e for e in entries if e.action == "fail"] if problems_only else entries
-        return JournalData(shown, None, [])
+    def load(query: JournalQuery) -> JournalData:
+        calls.append((query, threading.get_ident()))
+        shown = [e for e in entries if e.action == "fail"] if query.problems_only else entries
+        return JournalData(entries=shown)
 
     window = JournalWindow(task_runner, None, load)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=3000)
     assert window.count_label.text() == "Записей: 2"
-    assert not window.duplicates_frame.isVisibleTo(window)
+    assert not window.attention_frame.isVisibleTo(window)
     window.problems_only.setChecked(True)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
-    assert [flag for flag, _ in calls] == [False, True]
+    assert [query.problems_only for query, _ in calls] == [False, True]
     assert all(ident != threading.get_ident() for _, ident in calls)
     window.table.selectRow(0)
-    assert "Не перенесена: пустое наименование" in window.details.text()
+    assert "Не перенесена: пустое наименование" in window.details.toPlainText()
 
 
-def test_window_reads_the_real_state_store(qtbot: Any, task_runner: Any, ui_language: Any, home: Any) -> None:
+def _fill_store(home: Any, lines: int = 0) -> None:
     store = StateStore.open(home.state_db)
     run_id = store.start_run("manual", False)
     store.journal_add(run_id=run_id, entity="counterparty", direction="1c->b24", action="create",
@@ -99,25 +103,86 @@ def test_window_reads_the_real_state_store(qtbot: Any, task_runner: Any, ui_lang
     store.journal_add(run_id=run_id, entity="counterparty", direction="1c->b24", action="duplicate",
                       reason_code="probable_duplicate", onec_ref="ref-2", b24_id="57", title="ООО «Север»",
                       reason_params={"b24_title": "Север Москва", "onec_title": "ООО «Север»"})
+    for n in range(lines):
+        store.journal_add(run_id=run_id, entity="counterparty", direction="1c->b24", action="skip",
+                          reason_code="skip_unchanged", onec_ref=f"ref-x{n}", title=f"<b>Контрагент {n}</b>")
     store.add_duplicate(entity="counterparty", onec_ref="ref-2", b24_type="company", b24_id="57",
                         onec_title="ООО «Север»", b24_title="Север Москва", reason="похожее название, нет ИНН")
     store.finish_run(run_id, "ok", {"created": 1, "duplicates": 1})
     store.close()
 
-    window = JournalWindow(task_runner, None, state_store_loader(home))
+
+def test_window_reads_the_real_state_store(qtbot: Any, task_runner: Any, ui_language: Any, home: Any) -> None:
+    _fill_store(home)
+    ProfileStore(home).save(Profile(onec_url="http://srv1c/ut11/odata/standard.odata/", onec_user="Интеграция",
+                                    bitrix24_url="https://portal.example.ru"))
+    service = SyncService(home)
+    window = JournalWindow(task_runner, None, service_loader(service), service=service)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=3000)
     assert _row(window.model, 0)[2] == "Возможный дубль"  # newest first
-    assert window.duplicates_label.text() == "Вероятные дубли на проверку: 1"
-    assert window.duplicates_list.item(0).text() == (
-        "1С: ООО «Север»  ↔  Битрикс24 № 57: Север Москва — похожее название, нет ИНН")
+    # people see the ИНН and a link to the portal card, not a GUID
+    assert _row(window.model, 1)[3] == "ИНН 7701234567"
+    assert window.model.data(window.model.index(1, 4), Qt.ItemDataRole.ToolTipRole) == \
+        "https://portal.example.ru/crm/company/details/42/"
+    assert window.attention_frame.isVisibleTo(window)
+    assert window.attention_label.text() == "Ждут вашего решения — возможных дублей: 1."
     assert "завершена успешно" in window.summary_label.text()
     assert "Создано 1," in window.summary_label.text()
 
 
+def test_search_sort_paging_copy_and_export(qtbot: Any, task_runner: Any, ui_language: Any, home: Any,
+                                            tmp_path: Any) -> None:
+    _fill_store(home, lines=450)
+    service = SyncService(home)
+    window = JournalWindow(task_runner, None, service_loader(service), service=service)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE_SIZE, timeout=5000)
+    assert window.count_label.text() == "1–200 из 452"  # the full history, a page at a time
+    window.next_button.click()
+    qtbot.waitUntil(lambda: window.count_label.text() == "201–400 из 452", timeout=5000)
+    window.next_button.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 52, timeout=5000)
+    assert not window.next_button.isEnabled()
+    # search (case-insensitive Cyrillic) goes back to the first page
+    window.search_edit.setText("техпром")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    assert window.model.entry(0).title == "ООО «ТехПром»"
+    window.search_edit.setText("")
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE_SIZE, timeout=5000)
+    # filter by action, sort by name
+    window.action_combo.setCurrentIndex(window.action_combo.findData("create"))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    window.action_combo.setCurrentIndex(0)
+    window.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.current_query().sort == "title" and window.model.rowCount() == PAGE_SIZE
+                    and window.model.entry(0).title.startswith("<b>Контрагент 0"), timeout=5000)
+    # names are plain text: markup from a record name is shown, never interpreted
+    window.table.selectRow(0)
+    assert "<b>Контрагент 0</b>" in window.details.toPlainText()
+    window.copy_selected()
+    copied = QGuiApplication.clipboard().text()
+    assert copied.split("\t")[1] == "<b>Контрагент 0</b>" and "Пропущена" in copied
+    # a date range that excludes everything
+    window.period_check.setChecked(True)
+    window.date_from.setDate(window.date_from.date().addYears(-3))
+    window.date_to.setDate(window.date_to.date().addYears(-2))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=5000)
+    window.period_check.setChecked(False)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE_SIZE, timeout=5000)
+    # export: every matching line of every page
+    target = tmp_path / "journal.csv"
+    window.export_to(str(target))
+    qtbot.waitUntil(lambda: "Выгружено строк: 452" in window.export_status, timeout=5000)
+    rows = list(csv.reader(target.open(encoding="utf-8-sig"), delimiter=";"))
+    assert len(rows) == 453 and rows[0][0] == "Время"
+    assert any(r[2] == "ООО «ТехПром»" and r[4] == "ИНН 7701234567" for r in rows)
+
+
 def test_missing_state_store_is_not_created_just_to_look(qapp: Any, home: Any) -> None:
-    data = state_store_loader(home)(False)
+    data = service_loader(SyncService(home))(JournalQuery())
     assert data.entries == [] and data.last_run is None
     assert not home.state_db.exists()
 
@@ -125,8 +190,8 @@ def test_missing_state_store_is_not_created_just_to_look(qapp: Any, home: Any) -
 def test_sync_button_and_progress(qtbot: Any, task_runner: Any, ui_language: Any,
                                   fake_sync_runner: FakeSyncRunner) -> None:
     controller = SyncController(task_runner, lambda: fake_sync_runner)
-    loads: list[bool] = []
-    window = JournalWindow(task_runner, controller, lambda flag: loads.append(flag) or JournalData())
+    loads: list[JournalQuery] = []
+    window = JournalWindow(task_runner, controller, lambda query: loads.append(query) or JournalData())
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: len(loads) == 1, timeout=3000)

@@ -68,15 +68,16 @@ def test_notification_text_cannot_carry_markup() -> None:
 
 def test_journal_window_on_a_damaged_state_database_says_what_to_do(qtbot: Any, task_runner: Any,
                                                                      ui_language: Any, home: Any) -> None:
+    from core.service import SyncService
     from core.state.store import StateStore
-    from gui.journal_window import state_store_loader
+    from gui.journal_window import service_loader
 
     store = StateStore.open(home.state_db)
     run = store.start_run("manual", False)
     store.finish_run(run, "ok", {})  # leaves a backup
     store.close()
     home.state_db.write_bytes(b"\x00" * 8192)
-    window = JournalWindow(task_runner, None, state_store_loader(home))
+    window = JournalWindow(task_runner, None, service_loader(SyncService(home)))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "повреждена" in window.summary_label.text(), timeout=3000)
@@ -86,8 +87,9 @@ def test_journal_window_on_a_damaged_state_database_says_what_to_do(qtbot: Any, 
 
 def test_journal_window_offers_to_restore_the_backup(qtbot: Any, task_runner: Any, ui_language: Any,
                                                      home: Any) -> None:
+    from core.service import SyncService
     from core.state.store import StateStore
-    from gui.journal_window import state_restorer, state_store_loader
+    from gui.journal_window import service_loader, state_restorer
 
     store = StateStore.open(home.state_db)
     run = store.start_run("manual", False)
@@ -96,7 +98,8 @@ def test_journal_window_offers_to_restore_the_backup(qtbot: Any, task_runner: An
     store.finish_run(run, "ok", {"created": 1})
     store.close()
     home.state_db.write_bytes(b"\x00" * 8192)
-    window = JournalWindow(task_runner, None, state_store_loader(home), restore=state_restorer(home))
+    service = SyncService(home)
+    window = JournalWindow(task_runner, None, service_loader(service), restore=state_restorer(service))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.restore_button.isVisibleTo(window), timeout=3000)

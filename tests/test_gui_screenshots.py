@@ -129,7 +129,7 @@ def test_render_wizard_pages(qtbot: Any, task_runner: Any, ui_language: Any, sho
 
 
 def test_render_journal_and_tray(qtbot: Any, task_runner: Any, ui_language: Any, shots_dir: Path) -> None:
-    from core.state.store import DuplicateItem, RunInfo
+    from core.state.store import RunInfo
 
     entries = [
         journal_entry(),
@@ -145,13 +145,11 @@ def test_render_journal_and_tray(qtbot: Any, task_runner: Any, ui_language: Any,
     run = RunInfo(id=7, started_at=datetime(2025, 11, 30, 11, 4), finished_at=datetime(2025, 11, 30, 11, 5),
                   trigger="schedule", dry_run=False, status="partial",
                   counts={"created": 1, "updated": 1, "skipped": 12, "failed": 1, "duplicates": 1}, error=None)
-    dup = DuplicateItem(id=1, entity="counterparty", onec_ref="a1", b24_type="company", b24_id="57",
-                        onec_title="ООО «ТехПром»", b24_title="ТехПром Москва",
-                        reason="совпадает название, в портале нет ИНН", status="open", created_at=datetime.now())
     sync_runner = FakeSyncRunner()
     sync_runner.release.clear()  # hold the run in the middle, so the progress bar is on screen
     controller = SyncController(task_runner, lambda: sync_runner)
-    window = JournalWindow(task_runner, controller, lambda problems_only: JournalData(entries, run, [dup]),
+    window = JournalWindow(task_runner, controller,
+                           lambda query: JournalData(entries=entries, last_run=run, duplicates=1),
                            banner_text="Демо-режим: учебная 1С (40 контрагентов) — http://127.0.0.1:50001/ut11/; "
                                        "учебный портал Битрикс24 (12 компаний) — https://127.0.0.1:50002.")
     qtbot.addWidget(window)

@@ -245,6 +245,7 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
     from core.profile import SECRET_B24_WEBHOOK as B24_KEY
     from core.profile import ProfileStore
     from core.secrets import CredentialStore
+    from core.service import SyncService
     from gui.wizard import default_services
 
     environment = demo_module.DemoEnvironment(home)
@@ -254,7 +255,7 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
         demo_profile = ProfileStore(demo_paths).load()
         webhook = credentials.get(B24_KEY)
         # a fresh home for what the wizard saves; the checks go to the running sandboxes
-        services = default_services(home, CredentialStore(home))
+        services = default_services(SyncService(home, CredentialStore(home)))
         wizard = SetupWizard(services, task_runner)
         qtbot.addWidget(wizard)
         wizard.show()

@@ -82,6 +82,7 @@ class Bitrix24Client:
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.time,
         cancel: threading.Event | None = None,
+        proxy: str = "",
     ) -> None:
         """``sleep``/``clock`` are injectable so tests can run waits instantly on a shared fake clock;
         ``clock`` is wall time because ``operating_reset_at`` is a unix timestamp. ``cancel``: a Stop raises
@@ -111,6 +112,8 @@ class Bitrix24Client:
         self._operating = OperatingTracker(clock=clock)
         self._session = requests.Session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        if proxy:
+            self._session.proxies = {"http": proxy, "https": proxy}
         # one request stream per portal (docs: no parallel series from one IP), even if the client
         # is shared between threads
         self._stream = threading.Lock()

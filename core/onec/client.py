@@ -78,7 +78,7 @@ def _connect_phase(exc: requests.RequestException) -> bool:
 class OneCClient:
     def __init__(self, base_url: str, user: str, password: str, *, timeout: tuple[float, float] = (10, 120),
                  ca_file: str | None = None, retry_delays: tuple[float, ...] = (0.5, 1.5, 4.0),
-                 cancel: threading.Event | None = None) -> None:
+                 cancel: threading.Event | None = None, proxy: str = "") -> None:
         """``base_url``: publication root ending in ``/odata/standard.odata/``.
         ``timeout``: (connect, read) seconds — the first call after idle can take >30 s on 1C.
         ``retry_delays``: pauses before the repeated attempts of a GET (their number = retries)."""
@@ -103,6 +103,8 @@ class OneCClient:
         self._verify: str | bool = str(ca_file) if ca_file else True
         if split.scheme == "http":
             log.warning("1С: %s без TLS — логин и пароль 1С идут по сети открытым текстом", self.host)
+        if proxy:
+            self.session.proxies = {"http": proxy, "https": proxy}
 
     def close(self) -> None:
         self.session.close()

@@ -6,6 +6,7 @@ from the core — value types included — is re-exported here.
 
 from core.connection_check import CheckLine, CheckReport
 from core.errors import Cancelled, ConnectionFailed, SyncBridgeError
+from core.plain_http import is_plain_http
 from core.profile import (
     KNOWN_ONEC_PROFILES,
     SECRET_B24_WEBHOOK,
@@ -35,6 +36,6 @@ __all__ = [
     "KNOWN_ONEC_PROFILES", "SECRET_B24_WEBHOOK", "SECRET_ONEC_PASSWORD", "Cancelled", "CheckLine", "CheckReport",
     "ConnectionFailed", "EntityOverview", "EntityPreview", "JournalPage", "JournalQuery", "JournalRow", "Overview",
     "Preview", "Profile", "ProgressTracker", "ReviewOutcome", "RunPoint", "RunProgress", "SchedulePolicy",
-    "StatusInfo", "SyncAlreadyRunning", "SyncBridgeError", "SyncService", "normalise_onec_url",
+    "StatusInfo", "SyncAlreadyRunning", "SyncBridgeError", "SyncService", "is_plain_http", "normalise_onec_url",
     "portal_url_from_webhook",
 ]

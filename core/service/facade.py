@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -120,6 +121,13 @@ class SyncService:
 
         return check_bitrix24(webhook_url, ca_file, timeout=CHECK_TIMEOUT)
 
+    def sales_choices(self, onec_url: str, onec_user: str, onec_password: str, webhook_url: str,
+                      ca_file: str | None = None, profile_name: str = "ut11") -> Any:
+        """What the wizard's sales page offers: the base's and the portal's own lists (core.sales_setup)."""
+        from core.sales_setup import load_sales_choices
+
+        return load_sales_choices(onec_url, onec_user, onec_password, webhook_url, ca_file, profile_name)
+
     def check_saved(self) -> tuple[Any, Any]:
         """Both saved connections: (1C report, Bitrix24 report)."""
         from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD
@@ -187,6 +195,18 @@ class SyncService:
         profile = self.require_profile()
         profile.first_sync_confirmed = True
         ProfileStore(self.paths).save(profile)
+
+    def set_autostart(self, enabled: bool) -> str:
+        """Start with the user's session (Windows Run key / XDG autostart file); saved in the profile as well."""
+        from core.service.autostart import set_autostart
+
+        explicit_home = str(self.paths.home) if os.environ.get("SYNCBRIDGE_HOME") else None
+        where = set_autostart(enabled, home=explicit_home)
+        profile = self.profile()
+        if profile is not None and profile.autostart != enabled:
+            profile.autostart = enabled
+            ProfileStore(self.paths).save(profile)
+        return where
 
     # ==== schedule ================================================================================================
     def schedule_policy(self) -> SchedulePolicy:
@@ -343,6 +363,14 @@ class SyncService:
             if store is None:
                 return 0
             return len(store.open_duplicates()) + len(store.conflicts())
+
+    def restore_state_backup(self) -> tuple[str, str | None]:
+        """Put the newest sound backup of the state database in place; the damaged file is kept beside it.
+        Returns (backup file name, name the damaged file was kept under or None)."""
+        from core.state.health import restore_backup
+
+        backup, moved = restore_backup(self.paths.state_db)
+        return backup.name, moved.name if moved else None
 
     # ==== overview ================================================================================================
     def overview(self, runs: int = 20) -> Overview:

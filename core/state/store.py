@@ -437,11 +437,6 @@ class StateStore:
                    "VALUES (?,?,?,?,?,?,?,?)",
                    (entity, key, target_id, title, reason, ours_json, theirs_json, now_iso()))
         return True
-#: journal columns a search may sort by (the GUI passes the name, never SQL)
-JOURNAL_SORT_COLUMNS = ("ts", "entity", "action", "title", "onec_ref", "b24_id", "reason_text")
-PROBLEM_ACTIONS = ("fail", "duplicate")
-
-
 
     def conflicts(self, status: str | None = "open") -> list[ConflictItem]:
         sql, params = "SELECT * FROM conflicts", ()

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.profile import SECRET_B24_WEBHOOK
 from core.redact import mask_url
+from core.service import SECRET_B24_WEBHOOK
 from gui.plain_text import plain_label
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.connection_page import ConnectionPage

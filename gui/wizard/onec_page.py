@@ -8,8 +8,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout
 
-from core.plain_http import is_plain_http
-from core.profile import SECRET_ONEC_PASSWORD, normalise_onec_url
+from core.service import SECRET_ONEC_PASSWORD, is_plain_http, normalise_onec_url
 from gui.plain_text import plain_label
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.connection_page import ConnectionPage

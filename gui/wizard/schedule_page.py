@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QSpinBox, QVBoxLayout, QWizardPage
 
+from gui.translations import current_language
 from gui.wizard.form_hints import FormGrid
 
 DEFAULT_MINUTES = 15
@@ -25,6 +26,8 @@ class SchedulePage(QWizardPage):
         self.language = QComboBox()
         for code, name in LANGUAGE_NAMES:
             self.language.addItem(name, code)
+        # the language the program speaks right now (SYNCBRIDGE_LANG, the OS), not always the first entry
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
 
         form = FormGrid()
         form.add_row(self.tr("Синхронизировать:"), self.minutes, self.tr(
@@ -32,7 +35,7 @@ class SchedulePage(QWizardPage):
             "Запустить её вручную можно в любой момент: «Синхронизировать сейчас». Битрикс24 ограничивает "
             "частоту запросов, поэтому запуск чаще раза в 5 минут обычно не ускоряет обмен."))
         form.add_row(self.tr("Язык интерфейса:"), self.language,
-                     self.tr("Новый язык применится после перезапуска программы."))
+                     self.tr("Язык меняется сразу, без перезапуска; потом его можно сменить в настройках."))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.paths import AppPaths
-
 
 @dataclass
 class WizardServices:
@@ -28,24 +26,13 @@ class WizardServices:
     sales_choices: Callable[..., Any] | None = None
 
 
-def default_services(paths: AppPaths, credentials: Any) -> WizardServices:
-    """The real core functions. Imported here, lazily, so the GUI package loads even if a core module is broken."""
-    from core.connection_check import check_bitrix24, check_onec
-    from core.sales_setup import load_sales_choices
-    from core.setup_service import apply_setup
-
-    def save(profile: Any, onec_password: str, webhook_url: str) -> None:
-        apply_setup(paths, profile, onec_password, webhook_url, credentials=credentials)
-
-    def check_onec_cached(*args: Any, **kwargs: Any) -> Any:
-        # the $metadata the check reads is kept in the data folder: the first sync needs no second download
-        return check_onec(*args, cache_dir=paths.data_dir / "onec", **kwargs)
-
+def default_services(service: Any) -> WizardServices:
+    """The wizard's calls, all answered by the service facade (core.service.SyncService)."""
     return WizardServices(
-        check_onec=check_onec_cached,
-        check_bitrix24=check_bitrix24,
-        save=save,
-        saved_secret=credentials.get,
-        secrets_location=credentials.location_text,
-        sales_choices=load_sales_choices,
+        check_onec=service.check_onec,
+        check_bitrix24=service.check_bitrix24,
+        save=service.setup,
+        saved_secret=service.saved_secret,
+        secrets_location=service.secrets_location,
+        sales_choices=service.sales_choices,
     )

@@ -10,8 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from core.errors import SyncBridgeError
-from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile, portal_url_from_webhook
+from core.service import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile, SyncBridgeError, portal_url_from_webhook
 from gui.error_text import describe_error
 from gui.icons import app_icon
 from gui.task_runner import TaskContext, TaskRunner
