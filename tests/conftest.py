@@ -44,6 +44,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     # headless CI has no keyring: tests run on the master-password path unless they ask for a keyring
     monkeypatch.setenv("SYNCBRIDGE_MASTER_PASSWORD", "тестовый-мастер-пароль")
     monkeypatch.setenv("SYNCBRIDGE_SECRETS_MODE", "master-password")
+    # autostart entries (XDG) go to a private folder, never the developer's real ~/.config/autostart
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("SYNCBRIDGE_ONEC_PASSWORD", raising=False)
     monkeypatch.delenv("SYNCBRIDGE_BITRIX24_WEBHOOK", raising=False)
     # secrets registered for masking by one test (e.g. the password «пароль») must not mask words in the next
