@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from core import __version__
-from core.errors import ConfigError, SyncBridgeError
+from core.errors import ConfigError, SyncBridgeError, TLSFailed
 from core.log_setup import setup_logging
 from core.paths import AppPaths
 from core.plain_http import confirm_plain_http
@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, paths)
     except SyncBridgeError as exc:
         print(f"Ошибка: {exc.user_text()}", file=sys.stderr)
+        if isinstance(exc, TLSFailed):
+            print("В командной строке файл сертификата ЦС задаётся так: syncbridge setup … --bitrix24-ca-file ПУТЬ",
+                  file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("Остановлено.", file=sys.stderr)

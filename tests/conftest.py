@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,6 +49,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("SYNCBRIDGE_ONEC_PASSWORD", raising=False)
     monkeypatch.delenv("SYNCBRIDGE_BITRIX24_WEBHOOK", raising=False)
+    # closing a first-run wizard with typed input asks "discard?" in a modal box; tests (and qtbot's teardown)
+    # answer "yes" unless a test replaces this to check the question itself
+    wizard_module = sys.modules.get("gui.wizard.setup_wizard")
+    if wizard_module is not None:
+        monkeypatch.setattr(wizard_module.SetupWizard, "confirm_discard", lambda self: True)
     # secrets registered for masking by one test (e.g. the password «пароль») must not mask words in the next
     forget_secrets()
     yield

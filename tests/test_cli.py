@@ -77,7 +77,7 @@ def test_check_reports_each_failure_and_exits_2(servers, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["check"]) == 2
     out = capsys.readouterr().out
-    assert "1С отклонила" in out and "Вебхук не принят" in out
+    assert "1С отклонила" in out and "Портал не принял вебхук" in out and "Создайте новый" in out
 
 
 def test_sync_with_failures_exits_1(servers, monkeypatch, capsys):

@@ -118,7 +118,7 @@ def test_bitrix24_not_a_webhook_url(url):
 def test_bitrix24_wrong_code(b24):
     bad = b24.webhook_url.replace(b24.code, "zzzzzzzzzzzz")
     report = check_bitrix24(bad, b24.ca_file)
-    assert not report.ok and "Вебхук не принят" in report.text() and "zzzzzzzzzzzz" not in report.text()
+    assert not report.ok and "Создайте новый входящий вебхук" in report.text() and "zzzzzzzzzzzz" not in report.text()
 
 
 def test_bitrix24_untrusted_certificate_is_not_bypassed(b24):

@@ -59,6 +59,20 @@ _TLS_REASON_RE = re.compile(r"(certificate verify failed: [^()'\"\]]+|[Hh]ostnam
 BURST_HEADROOM = 2
 
 
+def _tls_reason_ru(detail: str) -> str:
+    """OpenSSL's English reason in words an admin reads (the original goes to the log)."""
+    low = detail.lower()
+    if "hostname mismatch" in low or "doesn't match" in low or "not valid for" in low:
+        return "сертификат выдан на другое имя сервера — проверьте адрес портала"
+    if "expired" in low:
+        return "срок действия сертификата истёк или ещё не начался"
+    if "self-signed" in low or "self signed" in low or "unable to get local issuer" in low or "unknown ca" in low:
+        return "сертификат выдан неизвестным центром сертификации (внутренним центром организации или сам собой)"
+    if "revoked" in low:
+        return "сертификат отозван"
+    return "подлинность сервера не подтверждена"
+
+
 def _checking(sleep: Callable[[float], None], cancel: threading.Event) -> Callable[[float], None]:
     """An injected (test) sleep that still honours a Stop before and after it."""
 
@@ -388,11 +402,12 @@ class Bitrix24Client:
         log.debug("Bitrix24 transport error on %s: %s", method, detail)
         if isinstance(exc, requests.exceptions.SSLError) and not any(m in detail for m in _EOF_MARKERS):
             found = _TLS_REASON_RE.search(detail)
-            reason = f" ({found.group(1).strip()})" if found else ""
+            log.info("Bitrix24 TLS failure on %s: %s", host, found.group(1).strip() if found else detail)
             raise TLSFailed(
-                f"Сертификат сервера Битрикс24 {host} не прошёл проверку{reason}.",
-                "Если это коробочный Битрикс24 с сертификатом внутреннего удостоверяющего центра, укажите "
-                "PEM-файл этого центра: --bitrix24-ca-file ПУТЬ (или в настройках профиля).",
+                f"Сертификат сервера Битрикс24 {host} не прошёл проверку: {_tls_reason_ru(detail)}.",
+                "Если это коробочный Битрикс24 с сертификатом внутреннего центра сертификации организации, "
+                "укажите файл сертификата этого центра (PEM) в поле «Сертификат ЦС портала» — его выдаёт "
+                "администратор сети.",
             ) from None
         if isinstance(exc, requests.exceptions.ConnectTimeout) or (
             isinstance(exc, requests.exceptions.ConnectionError) and _never_sent(exc)

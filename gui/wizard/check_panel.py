@@ -34,6 +34,8 @@ _WARN_COLOUR = QColor("#a15c00")
 class CheckPanel(QWidget):
     #: the user pressed the check button
     check_requested = Signal()
+    #: the user pressed «Отменить» while a check runs
+    cancel_requested = Signal()
     #: the outcome changed in a way that may change whether "Next" is allowed
     state_changed = Signal()
 
@@ -43,6 +45,9 @@ class CheckPanel(QWidget):
         self._running = False
         self.button = QPushButton(self.tr("Проверить подключение"))
         self.button.clicked.connect(self._on_clicked)
+        self.cancel_button = QPushButton(self.tr("Отменить"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_requested)
         self.status = plain_label()
         self.status.setWordWrap(True)
         self.results = QListWidget()
@@ -57,6 +62,7 @@ class CheckPanel(QWidget):
         self.skip.toggled.connect(self._on_skip_toggled)
         row = QHBoxLayout()
         row.addWidget(self.button)
+        row.addWidget(self.cancel_button)
         row.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -85,6 +91,7 @@ class CheckPanel(QWidget):
     def set_running(self) -> None:
         self._running = True
         self.button.setEnabled(False)
+        self.cancel_button.setVisible(True)
         self.status.setText(self.tr("Проверяю подключение…"))
         self.results.clear()
         self.results.setVisible(False)
@@ -134,9 +141,18 @@ class CheckPanel(QWidget):
             self.status.setText(self.tr("Данные изменились — проверьте подключение ещё раз."))
         self.state_changed.emit()
 
+    def show_cancelled(self, text: str) -> None:
+        self._running = False
+        self.button.setEnabled(True)
+        self.cancel_button.setVisible(False)
+        self._passed_for = None
+        self.status.setText(text)
+        self.state_changed.emit()
+
     def _finish(self) -> None:
         self._running = False
         self.button.setEnabled(True)
+        self.cancel_button.setVisible(False)
         self.results.clear()
         self.results.setVisible(True)
 

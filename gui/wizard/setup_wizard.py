@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from core.service import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile, SyncBridgeError, portal_url_from_webhook
 from gui.error_text import describe_error
@@ -40,7 +41,9 @@ class SetupWizard(QWizard):
         self.setWindowIcon(app_icon())
         self.setWindowTitle(self.tr("SyncBridge — настройки") if existing else self.tr("SyncBridge — первая настройка"))
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setMinimumSize(760, 620)
+        # fits 1366×768 at 125 % (≈1093×614 logical pixels, minus the taskbar): never taller than the screen
+        self.setMinimumSize(640, 460)
+        self.resize(760, 580)
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
 
         self.welcome_page = WelcomePage()
@@ -67,6 +70,42 @@ class SetupWizard(QWizard):
         # where the secrets live needs the keyring backend, which may take a moment to answer (D-Bus)
         runner.submit(lambda context: services.secrets_location(), on_result=self._on_secrets_location,
                       on_error=lambda error: self._on_secrets_location(describe_error(error)), owner=self)
+
+    # ---- window ----------------------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            frame = self.frameGeometry().size() - self.size()  # title bar and borders
+            width = min(self.width(), available.width() - frame.width())
+            height = min(self.height(), available.height() - frame.height())
+            if (width, height) != (self.width(), self.height()):
+                self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+            geometry = self.frameGeometry()
+            geometry.moveCenter(available.center())
+            self.move(geometry.topLeft())
+
+    def has_input(self) -> bool:
+        """Something typed that closing would lose (the first run only: settings keep the saved profile)."""
+        if self._existing is not None or self.result_profile is not None:
+            return False
+        onec, b24 = self.onec_page, self.bitrix24_page
+        return bool(onec.url_edit.text().strip() or onec.user_edit.text().strip() or onec.password_edit.text()
+                    or b24.webhook_url())
+
+    def confirm_discard(self) -> bool:
+        """Esc, «Отмена» or the window's ✕ on the first run: ask before throwing typed settings away."""
+        answer = QMessageBox.question(
+            self, self.tr("Прервать настройку?"),
+            self.tr("Введённые адреса и пароли не сохранятся, и программа закроется. Прервать настройку?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reject(self) -> None:
+        if self.has_input() and not self.confirm_discard():
+            return
+        super().reject()
 
     # ---- pages -----------------------------------------------------------------------------------------------
     def initializePage(self, page_id: int) -> None:
