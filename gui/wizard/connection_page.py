@@ -15,7 +15,6 @@ from gui.wizard.check_panel import CheckPanel
 from gui.wizard.completion_gate import CompletionGate
 from gui.wizard.services import WizardServices
 
-
 #: a check that has not answered in this long is given up (the core's own timeouts are shorter; this is the
 #: ceiling for a server that accepts the connection and then says nothing)
 CHECK_TIMEOUT_MS = 30_000
