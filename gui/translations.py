@@ -52,11 +52,11 @@ def switch_language(app: QCoreApplication, language: str) -> bool:
     language = resolve_language(language, env={})
     if language == _current[0] and _active:
         return False
+    changed = language != _current[0]
     for translator in _active:
         app.removeTranslator(translator)
     _active.clear()
     _active.extend(install_translators(app, language))
-    changed = language != _current[0]
     _current[0] = language
     return changed
 

@@ -222,6 +222,16 @@ class FakeService:
     def attention_count(self) -> int:
         return self.attention
 
+    def status(self) -> Any:
+        from core.service import StatusInfo
+
+        return StatusInfo(configured=True, home=str(self.paths.home), duplicates_open=self.attention)
+
+    def journal(self, query: Any) -> Any:
+        from core.service import JournalPage
+
+        return JournalPage(rows=[], total=0, query=query)
+
     def schedule_policy(self) -> Any:
         from core.service import SchedulePolicy
 
