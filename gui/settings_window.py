@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,12 +39,8 @@ from gui.wizard.check_panel import FAIL_MARK, OK_MARK, WARN_MARK, translated_che
 from gui.wizard.onec_page import ONEC_PROFILES
 from gui.wizard.schedule_page import LANGUAGE_NAMES, MAX_MINUTES, MIN_MINUTES
 
-#: entity → (label, allowed directions); entities other work adds appear here as they land in the registry
-ENTITY_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("counterparty", ("1c->b24",)),
-    ("product", ("1c->b24",)),
-    ("deal", ("b24->1c", "1c->b24")),
-)
+#: per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder
+PRICE_ENTITY, STOCK_ENTITY, STAGE_ENTITY = "product", "stock", "deal"
 
 
 def _lines(text: str) -> list[str]:
@@ -96,7 +92,7 @@ class SettingsWindow(QWidget):
         self.onec_password.setPlaceholderText(self.tr("не менять сохранённый пароль"))
         self.onec_profile = QComboBox()
         for code, title in ONEC_PROFILES:
-            self.onec_profile.addItem(self.tr(title), code)
+            self.onec_profile.addItem(QCoreApplication.translate("OneCPage", title), code)
         self.webhook = QLineEdit()
         self.webhook.setEchoMode(QLineEdit.EchoMode.Password)
         self.webhook.setPlaceholderText(self.tr("не менять сохранённый вебхук"))
@@ -167,33 +163,37 @@ class SettingsWindow(QWidget):
     def _entities_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.entity_table = QTableWidget(len(ENTITY_CHOICES), 3)
+        self.entity_table = QTableWidget(0, 3)
         self.entity_table.setHorizontalHeaderLabels([self.tr("Объекты"), self.tr("Переносить"),
                                                      self.tr("Направление")])
         self.entity_table.verticalHeader().setVisible(False)
+        self.entity_table.horizontalHeader().setStretchLastSection(True)
         self.entity_checks: dict[str, QCheckBox] = {}
-        self.entity_directions: dict[str, QComboBox] = {}
-        from gui.status_text import entity_text
-
-        directions = {"1c->b24": self.tr("1С → Битрикс24"), "b24->1c": self.tr("Битрикс24 → 1С")}
-        for row, (entity, allowed) in enumerate(ENTITY_CHOICES):
-            self.entity_table.setItem(row, 0, QTableWidgetItem(entity_text(entity)))
-            check = QCheckBox()
-            combo = QComboBox()
-            for code in allowed:
-                combo.addItem(directions[code], code)
-            self.entity_table.setCellWidget(row, 1, check)
-            self.entity_table.setCellWidget(row, 2, combo)
-            self.entity_checks[entity] = check
-            self.entity_directions[entity] = combo
-        self.entity_table.resizeColumnsToContents()
         layout.addWidget(self.entity_table)
-        note = QLabel(self.tr("Объекты, для которых перенос ещё не готов, сохраняются в настройках и включатся, "
-                              "когда появится их обработка."))
+        note = QLabel(self.tr("Здесь появляются все объекты, которые умеет переносить эта конфигурация 1С. "
+                              "Снятая галочка — объект не синхронизируется."))
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addStretch(1)
+        service = self._service
+        self._runner.submit(lambda context: service.entity_choices(), on_result=self._fill_entities,
+                            on_error=lambda error: self._say(describe_error(error)), owner=self)
         return page
+
+    def _fill_entities(self, choices: list[tuple[str, str]]) -> None:
+        from gui.status_text import entity_text
+
+        directions = {"1c->b24": self.tr("1С → Битрикс24"), "b24->1c": self.tr("Битрикс24 → 1С")}
+        self.entity_table.setRowCount(len(choices))
+        self.entity_checks.clear()
+        for row, (entity, direction) in enumerate(choices):
+            self.entity_table.setItem(row, 0, QTableWidgetItem(entity_text(entity)))
+            check = QCheckBox()
+            check.setChecked(not self._profile.entities or entity in self._profile.entities)
+            self.entity_table.setCellWidget(row, 1, check)
+            self.entity_table.setItem(row, 2, QTableWidgetItem(directions.get(direction, direction)))
+            self.entity_checks[entity] = check
+        self.entity_table.resizeColumnsToContents()
 
     def _catalog_tab(self) -> QWidget:
         page = QWidget()
@@ -248,14 +248,13 @@ class SettingsWindow(QWidget):
         self.work_start.setTime(QTime.fromString(profile.work_hours_start or "08:00", "HH:mm"))
         self.work_end.setTime(QTime.fromString(profile.work_hours_end or "19:00", "HH:mm"))
         for entity, check in self.entity_checks.items():
-            choice = profile.entities.get(entity, {})
-            check.setChecked(bool(choice.get("enabled", entity == "counterparty")))
-            combo = self.entity_directions[entity]
-            combo.setCurrentIndex(max(0, combo.findData(choice.get("direction", combo.itemData(0)))))
-        self.price_types.setPlainText("\n".join(profile.price_types))
-        self.warehouses.setPlainText("\n".join(profile.warehouses))
-        self.stage_table.setRowCount(len(profile.stage_map))
-        for row, (stage, status) in enumerate(profile.stage_map.items()):
+            check.setChecked(not profile.entities or entity in profile.entities)
+        settings = profile.entity_settings
+        self.price_types.setPlainText("\n".join(settings.get(PRICE_ENTITY, {}).get("price_types", [])))
+        self.warehouses.setPlainText("\n".join(settings.get(STOCK_ENTITY, {}).get("warehouses", [])))
+        stage_map = dict(settings.get(STAGE_ENTITY, {}).get("stage_map", {}))
+        self.stage_table.setRowCount(len(stage_map))
+        for row, (stage, status) in enumerate(stage_map.items()):
             self.stage_table.setItem(row, 0, QTableWidgetItem(stage))
             self.stage_table.setItem(row, 1, QTableWidgetItem(status))
         self.language.setCurrentIndex(max(0, self.language.findData(profile.language)))
@@ -269,6 +268,18 @@ class SettingsWindow(QWidget):
             if stage and status and stage.text().strip() and status.text().strip():
                 stage_map[stage.text().strip()] = status.text().strip()
         webhook = self.webhook.text().strip()
+        chosen = [entity for entity, check in self.entity_checks.items() if check.isChecked()]
+        # every entity ticked = the default "all the configuration maps" (new entities then come in by themselves)
+        entities = [] if len(chosen) == len(self.entity_checks) else chosen
+        settings = {name: dict(values) for name, values in self._profile.entity_settings.items()}
+        for entity, key, value in ((PRICE_ENTITY, "price_types", _lines(self.price_types.toPlainText())),
+                                   (STOCK_ENTITY, "warehouses", _lines(self.warehouses.toPlainText())),
+                                   (STAGE_ENTITY, "stage_map", stage_map)):
+            if value:
+                settings.setdefault(entity, {})[key] = value
+            else:
+                settings.get(entity, {}).pop(key, None)
+        settings = {name: values for name, values in settings.items() if values}
         return replace(
             self._profile,
             onec_url=normalise_onec_url(self.onec_url.text()), onec_user=self.onec_user.text().strip(),
@@ -278,10 +289,8 @@ class SettingsWindow(QWidget):
             schedule_minutes=int(self.minutes.value()),
             work_hours_start=self.work_start.time().toString("HH:mm") if self.work_hours.isChecked() else "",
             work_hours_end=self.work_end.time().toString("HH:mm") if self.work_hours.isChecked() else "",
-            entities={e: {"enabled": c.isChecked(), "direction": self.entity_directions[e].currentData()}
-                      for e, c in self.entity_checks.items()},
-            price_types=_lines(self.price_types.toPlainText()), warehouses=_lines(self.warehouses.toPlainText()),
-            stage_map=stage_map, language=str(self.language.currentData()), language_chosen=True,
+            entities=entities, entity_settings=settings,
+            language=str(self.language.currentData()), language_chosen=True,
             proxy=self.proxy.text().strip(), autostart=self.autostart.isChecked())
 
     def connections_changed(self, profile: Profile) -> bool:

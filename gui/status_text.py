@@ -37,7 +37,7 @@ def format_time(moment: datetime, now: datetime | None = None) -> str:
 def entity_text(entity: str) -> str:
     from core.service.vocabulary import ENTITY_LABELS
 
-    return QCoreApplication.translate("vocabulary", ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
+    return QCoreApplication.translate("progress", ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
 
 
 def duration_text(seconds: float) -> str:

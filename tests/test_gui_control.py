@@ -201,7 +201,7 @@ def test_first_start_shows_the_preview_and_writes_only_after_confirmation(qtbot:
 
 def test_review_window_decisions(qtbot: Any, task_runner: TaskRunner, ui_language: Any, demo: Any,
                                  _no_browser: list[str]) -> None:
-    environment, paths = demo
+    _, paths = demo
     service = SyncService(paths)
     service.run_once()
     window = ReviewWindow(service, task_runner)
@@ -295,7 +295,10 @@ def test_settings_window_saves_tabs_and_rechecks_changed_connections(qtbot: Any,
     qtbot.waitUntil(lambda: bool(saved), timeout=5000)
     profile = service.profile()
     assert (profile.schedule_minutes, profile.work_hours_start, profile.work_hours_end) == (30, "08:00", "19:00")
-    assert profile.price_types == ["Розничная", "Оптовая"] and profile.stage_map == {"Счёт выставлен": "К оплате"}
+    assert profile.entity_settings == {"product": {"price_types": ["Розничная", "Оптовая"]},
+                                       "deal": {"stage_map": {"Счёт выставлен": "К оплате"}}}
+    assert profile.entities == []  # everything ticked: every entity the configuration maps
+    assert window.entity_table.rowCount() >= 1 and window.entity_table.item(0, 0).text() == "Контрагенты"
     assert profile.autostart
     autostart_file = tmp_path / "xdg-config" / "autostart" / "syncbridge.desktop"
     assert autostart_file.exists() and "gui.launcher" in autostart_file.read_text()

@@ -196,6 +196,15 @@ class SyncService:
         profile.first_sync_confirmed = True
         ProfileStore(self.paths).save(profile)
 
+    def entity_choices(self) -> list[tuple[str, str]]:
+        """(entity, direction) of every entity this configuration can sync, in run order (settings window)."""
+        from core.mapping.table import load_mapping
+        from core.sync import registry
+
+        profile = self.require_profile()
+        table = load_mapping(profile.onec_profile)
+        return [(cls.entity, cls.direction) for cls in registry.enabled(table)]
+
     def set_autostart(self, enabled: bool) -> str:
         """Start with the user's session (Windows Run key / XDG autostart file); saved in the profile as well."""
         from core.service.autostart import set_autostart

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core import messages
+
 #: status of a finished (or unfinished) run, as the state store keeps it
 RUN_STATUS: dict[str, str] = {
     "ok": "завершена успешно",
@@ -55,16 +57,8 @@ ACTION_LABELS: dict[str, str] = {
     "review": "Решение",
 }
 
-ENTITY_LABELS: dict[str, str] = {
-    "counterparty": "Контрагенты",
-    "bank_account": "Банковские счета",
-    "contact": "Контактные лица",
-    "product": "Товары",
-    "price": "Цены",
-    "stock": "Остатки",
-    "deal": "Сделки",
-    "order": "Заказы",
-}
+#: what each entity is called: the engine's own table (core.messages; context "progress" in the GUI)
+ENTITY_LABELS = messages.ENTITY_LABELS
 
 #: the counters the live header shows during a run
 LIVE_COUNTS = ("created", "updated", "linked", "failed", "duplicates")

@@ -68,8 +68,12 @@
     <name>CheckPanel</name>
     <message>
         <source>Проверить подключение</source>
-        <extracomment>the user pressed the check button the outcome changed in a way that may change whether &quot;Next&quot; is allowed</extracomment>
+        <extracomment>the user pressed the check button the user pressed «Отменить» while a check runs the outcome changed in a way that may change whether &quot;Next&quot; is allowed</extracomment>
         <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>Отменить</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Продолжить без проверки (ошибки в адресе или пароле обнаружатся только при первой синхронизации)</source>
@@ -105,6 +109,18 @@
     </message>
 </context>
 <context>
+    <name>ConnectionPage</name>
+    <message>
+        <source>Проверка отменена.</source>
+        <extracomment>a check that has not answered in this long is given up (the core&apos;s own timeouts are shorter; this is the ceiling for a server that accepts the connection and then says nothing)</extracomment>
+        <translation>Check cancelled.</translation>
+    </message>
+    <message>
+        <source>Сервер не ответил за {n} с. Проверьте адрес и что сервер доступен из этой сети (не мешает ли прокси или брандмауэр), затем проверьте ещё раз.</source>
+        <translation>The server did not answer within {n} s. Check the address and that the server is reachable from this network (proxy or firewall), then check again.</translation>
+    </message>
+</context>
+<context>
     <name>DesktopApp</name>
     <message>
         <source>Запускаю демо-режим: учебные серверы 1С и Битрикс24…</source>
@@ -115,8 +131,12 @@
         <translation>The demo did not start: {error}</translation>
     </message>
     <message>
-        <source>Язык интерфейса изменится после перезапуска программы.</source>
-        <translation>The interface language will change after the program restarts.</translation>
+        <source>Идёт синхронизация. Остановить её и выйти?
+
+Уже записанное сохранится, остальное будет перенесено при следующем запуске.</source>
+        <translation>A sync is running. Stop it and quit?
+
+What is already written stays; the rest is carried over on the next run.</translation>
     </message>
     <message>
         <source>Синхронизация уже идёт — дождитесь её окончания.</source>
@@ -182,6 +202,18 @@
         <translation>Note</translation>
     </message>
     <message>
+        <source>План</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Восстановлено</source>
+        <translation>Recovered</translation>
+    </message>
+    <message>
+        <source>Решение</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
         <source>Время</source>
         <translation>Time</translation>
     </message>
@@ -210,6 +242,7 @@
     <name>JournalWindow</name>
     <message>
         <source> Повреждённый файл сохранён как {name}.</source>
+        <extracomment>journal column → the store&apos;s sort key</extracomment>
         <translation> The damaged file is kept as {name}.</translation>
     </message>
     <message>
@@ -241,48 +274,12 @@
         <translation>possible duplicates {n}</translation>
     </message>
     <message>
-        <source>завершена успешно</source>
-        <translation>finished successfully</translation>
-    </message>
-    <message>
-        <source>завершена, но часть записей не перенесена</source>
-        <translation>finished, but some records were not transferred</translation>
-    </message>
-    <message>
-        <source>прервана ошибкой</source>
-        <translation>stopped by an error</translation>
-    </message>
-    <message>
-        <source>прервана (программа была закрыта)</source>
-        <translation>interrupted (the program was closed)</translation>
-    </message>
-    <message>
-        <source>идёт сейчас</source>
-        <translation>running now</translation>
-    </message>
-    <message>
-        <source>остановлена пользователем</source>
-        <translation>stopped by the user</translation>
-    </message>
-    <message>
         <source>Синхронизация ещё не выполнялась.</source>
         <translation>No sync has run yet.</translation>
     </message>
     <message>
         <source>Последняя синхронизация: {time}, {status}.</source>
         <translation>Last sync: {time}, {status}.</translation>
-    </message>
-    <message>
-        <source>1С: {onec}  ↔  Битрикс24 № {b24_id}: {b24} — {reason}</source>
-        <translation>1C: {onec}  ↔  Bitrix24 #{b24_id}: {b24} — {reason}</translation>
-    </message>
-    <message>
-        <source>{title} — {reason}
-Сейчас в источнике: {ours}
-На другой стороне: {theirs}</source>
-        <translation>{title} — {reason}
-Now at the source: {ours}
-On the other side: {theirs}</translation>
     </message>
     <message>
         <source>ссылка 1С: {ref}</source>
@@ -293,7 +290,12 @@ On the other side: {theirs}</translation>
         <translation>Bitrix24 ID: {id}</translation>
     </message>
     <message>
+        <source>Карточка в Битрикс24: {url}</source>
+        <translation>Bitrix24 card: {url}</translation>
+    </message>
+    <message>
         <source>SyncBridge — журнал синхронизации</source>
+        <extracomment>the admin wants to decide on duplicates / conflicts the admin wants the dry run</extracomment>
         <translation>SyncBridge — sync journal</translation>
     </message>
     <message>
@@ -307,14 +309,6 @@ On the other side: {theirs}</translation>
     <message>
         <source>Остановить</source>
         <translation>Stop</translation>
-    </message>
-    <message>
-        <source>Эти записи не объединены автоматически: у записи в Битрикс24 нет ИНН, совпадают только названия. Сравните их в Битрикс24 и при необходимости объедините вручную.</source>
-        <translation>These records were not merged automatically: the Bitrix24 record has no INN, only the names match. Compare them in Bitrix24 and merge them by hand if needed.</translation>
-    </message>
-    <message>
-        <source>Эти изменения не записаны поверх другой стороны: например, сделку изменили после отгрузки заказа. Сравните версии и поправьте вручную там, где нужно.</source>
-        <translation>These changes were not written over the other side: for example, the deal changed after the order was shipped. Compare the versions and fix by hand where needed.</translation>
     </message>
     <message>
         <source>Только проблемы</source>
@@ -333,6 +327,50 @@ On the other side: {theirs}</translation>
         <translation>Refresh</translation>
     </message>
     <message>
+        <source>Предпросмотр…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <source>Пробный запуск: что будет создано, связано и обновлено — ничего не записывается</source>
+        <translation>Dry run: what would be created, linked and updated — nothing is written</translation>
+    </message>
+    <message>
+        <source>Разобрать…</source>
+        <translation>Review…</translation>
+    </message>
+    <message>
+        <source>Поиск: название, ИНН, причина, ID в Битрикс24…</source>
+        <translation>Search: name, INN, reason, Bitrix24 ID…</translation>
+    </message>
+    <message>
+        <source>Все объекты</source>
+        <translation>All objects</translation>
+    </message>
+    <message>
+        <source>Все действия</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>Период:</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <source>← Новее</source>
+        <translation>← Newer</translation>
+    </message>
+    <message>
+        <source>Старее →</source>
+        <translation>Older →</translation>
+    </message>
+    <message>
+        <source>Копировать строку</source>
+        <translation>Copy line</translation>
+    </message>
+    <message>
+        <source>Выгрузить в CSV…</source>
+        <translation>Export to CSV…</translation>
+    </message>
+    <message>
         <source>Выберите строку журнала, чтобы увидеть её полностью.</source>
         <translation>Select a journal line to see it in full.</translation>
     </message>
@@ -341,16 +379,36 @@ On the other side: {theirs}</translation>
         <translation>Entries: {n}</translation>
     </message>
     <message>
-        <source>Показаны последние {n} записей</source>
-        <translation>Showing the latest {n} entries</translation>
+        <source>{first}–{last} из {total}</source>
+        <translation>{first}–{last} of {total}</translation>
     </message>
     <message>
-        <source>Вероятные дубли на проверку: {n}</source>
-        <translation>Probable duplicates to review: {n}</translation>
+        <source>возможных дублей: {n}</source>
+        <translation>probable duplicates: {n}</translation>
     </message>
     <message>
-        <source>Конфликты: {n}</source>
-        <translation>Conflicts: {n}</translation>
+        <source>конфликтов: {n}</source>
+        <translation>conflicts: {n}</translation>
+    </message>
+    <message>
+        <source>Ждут вашего решения — {items}.</source>
+        <translation>Waiting for your decision — {items}.</translation>
+    </message>
+    <message>
+        <source>Выгрузить журнал</source>
+        <translation>Export the journal</translation>
+    </message>
+    <message>
+        <source>Таблица CSV (*.csv)</source>
+        <translation>CSV table (*.csv)</translation>
+    </message>
+    <message>
+        <source>Выгружено строк: {n} — {path}</source>
+        <translation>Lines exported: {n} — {path}</translation>
+    </message>
+    <message>
+        <source>Не удалось выгрузить журнал: {error}</source>
+        <translation>Could not export the journal: {error}</translation>
     </message>
     <message>
         <source>Журнал не прочитан: {error}</source>
@@ -477,6 +535,218 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <message>
         <source>Заполните адрес публикации и пользователя 1С.</source>
         <translation>Fill in the publication address and the 1C user.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <source>SyncBridge — предпросмотр синхронизации</source>
+        <extracomment>the admin allowed the real sync</extracomment>
+        <translation>SyncBridge — sync preview</translation>
+    </message>
+    <message>
+        <source>Пробный запуск: SyncBridge прочитал 1С и портал и показывает, что сделает синхронизация. Ничего не записано. Проверьте цифры — особенно возможные дубли — и начните синхронизацию.</source>
+        <translation>Dry run: SyncBridge read 1C and the portal and shows what the sync will do. Nothing has been written. Check the figures — especially the probable duplicates — and start the sync.</translation>
+    </message>
+    <message>
+        <source>Пробный запуск: что сделает следующая синхронизация. Ничего не записано.</source>
+        <translation>Dry run: what the next sync will do. Nothing has been written.</translation>
+    </message>
+    <message>
+        <source>Готовлю предпросмотр…</source>
+        <translation>Preparing the preview…</translation>
+    </message>
+    <message>
+        <source>Объекты</source>
+        <translation>Objects</translation>
+    </message>
+    <message>
+        <source>Создать</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>Связать</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <source>Обновить</source>
+        <translation>Update</translation>
+    </message>
+    <message>
+        <source>Возможные дубли</source>
+        <translation>Probable duplicates</translation>
+    </message>
+    <message>
+        <source>Не переносятся</source>
+        <translation>Not carried over</translation>
+    </message>
+    <message>
+        <source>Без изменений</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>Значения, которые не переносятся, появятся здесь.</source>
+        <translation>Values that cannot be carried over will appear here.</translation>
+    </message>
+    <message>
+        <source>Начать синхронизацию</source>
+        <translation>Start the sync</translation>
+    </message>
+    <message>
+        <source>Синхронизировать сейчас</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Остановить</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Повторить</source>
+        <translation>Run again</translation>
+    </message>
+    <message>
+        <source>Отложить</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>Закрыть</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Не переносятся:</source>
+        <translation>Not carried over:</translation>
+    </message>
+    <message>
+        <source>Предпросмотр остановлен.</source>
+        <translation>Preview stopped.</translation>
+    </message>
+    <message>
+        <source>Будет записано в портал: {n}. Ничего ещё не записано.</source>
+        <translation>To be written to the portal: {n}. Nothing has been written yet.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <source>SyncBridge — проверка: дубли и конфликты</source>
+        <extracomment>a decision was taken (the tray re-counts what waits)</extracomment>
+        <translation>SyncBridge — review: duplicates and conflicts</translation>
+    </message>
+    <message>
+        <source>SyncBridge не объединяет похожие компании сам: у компании портала нет ИНН, совпадают только названия. Выберите, что сделать с каждой парой.</source>
+        <translation>SyncBridge never merges look-alike companies by itself: the portal company has no INN, only the names match. Choose what to do with each pair.</translation>
+    </message>
+    <message>
+        <source>Запись 1С</source>
+        <translation>1C record</translation>
+    </message>
+    <message>
+        <source>Компания в Битрикс24</source>
+        <translation>Bitrix24 company</translation>
+    </message>
+    <message>
+        <source>Почему</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Найдено</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <source>Связать с этой компанией</source>
+        <translation>Link to this company</translation>
+    </message>
+    <message>
+        <source>Компания портала — та же фирма: запись 1С будет переноситься в неё</source>
+        <translation>The portal company is the same firm: the 1C record will be carried into it</translation>
+    </message>
+    <message>
+        <source>Не дубль</source>
+        <translation>Not a duplicate</translation>
+    </message>
+    <message>
+        <source>Это разные фирмы; пара больше не будет предлагаться</source>
+        <translation>These are different firms; the pair will not be suggested again</translation>
+    </message>
+    <message>
+        <source>Объединить в Битрикс24</source>
+        <translation>Merge in Bitrix24</translation>
+    </message>
+    <message>
+        <source>Объединить карточки средствами портала (сделки и история переходят в оставшуюся карточку)</source>
+        <translation>Merge the cards with the portal&apos;s own tool (deals and history move to the card that stays)</translation>
+    </message>
+    <message>
+        <source>Открыть в Битрикс24</source>
+        <translation>Open in Bitrix24</translation>
+    </message>
+    <message>
+        <source>Возможные дубли</source>
+        <translation>Probable duplicates</translation>
+    </message>
+    <message>
+        <source>Эти изменения не записаны поверх другой стороны: например, сделку изменили после отгрузки заказа. Сравните версии и решите, какую оставить.</source>
+        <translation>These changes were not written over the other side: for example, the deal changed after its order was shipped. Compare the versions and decide which one to keep.</translation>
+    </message>
+    <message>
+        <source>Запись</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Изменение источника</source>
+        <translation>Change from the source</translation>
+    </message>
+    <message>
+        <source>Сейчас на другой стороне</source>
+        <translation>Now on the other side</translation>
+    </message>
+    <message>
+        <source>Записать изменение источника</source>
+        <translation>Write the source&apos;s change</translation>
+    </message>
+    <message>
+        <source>Изменение будет записано при следующей синхронизации</source>
+        <translation>The change will be written on the next sync</translation>
+    </message>
+    <message>
+        <source>Оставить как есть</source>
+        <translation>Keep as it is</translation>
+    </message>
+    <message>
+        <source>Другая сторона остаётся как есть; конфликт уходит из списка</source>
+        <translation>The other side stays as it is; the conflict leaves the list</translation>
+    </message>
+    <message>
+        <source>Конфликты</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>Открыть страницу объединения</source>
+        <translation>Open the merge page</translation>
+    </message>
+    <message>
+        <source>Обновить</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>№ {id}: {title}</source>
+        <translation>No. {id}: {title}</translation>
+    </message>
+    <message>
+        <source>Возможные дубли ({n})</source>
+        <translation>Probable duplicates ({n})</translation>
+    </message>
+    <message>
+        <source>Конфликты ({n})</source>
+        <translation>Conflicts ({n})</translation>
+    </message>
+    <message>
+        <source>Выполняю…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <source>Решение сохранено и записано в журнал.</source>
+        <translation>Decision saved and journaled.</translation>
     </message>
 </context>
 <context>
@@ -655,8 +925,220 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Interface language:</translation>
     </message>
     <message>
-        <source>Новый язык применится после перезапуска программы.</source>
-        <translation>A new language takes effect after the program restarts.</translation>
+        <source>Язык меняется сразу, без перезапуска; потом его можно сменить в настройках.</source>
+        <translation>The language changes at once, without a restart; you can change it later in the settings.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsWindow</name>
+    <message>
+        <source>SyncBridge — настройки</source>
+        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
+        <translation>SyncBridge — settings</translation>
+    </message>
+    <message>
+        <source>Подключения</source>
+        <translation>Connections</translation>
+    </message>
+    <message>
+        <source>Расписание</source>
+        <translation>Schedule</translation>
+    </message>
+    <message>
+        <source>Объекты</source>
+        <translation>Objects</translation>
+    </message>
+    <message>
+        <source>Цены и склады</source>
+        <translation>Prices and warehouses</translation>
+    </message>
+    <message>
+        <source>Стадии сделок</source>
+        <translation>Deal stages</translation>
+    </message>
+    <message>
+        <source>Общие</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>не менять сохранённый пароль</source>
+        <translation>keep the saved password</translation>
+    </message>
+    <message>
+        <source>не менять сохранённый вебхук</source>
+        <translation>keep the saved webhook</translation>
+    </message>
+    <message>
+        <source>Выбрать…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Проверить подключения</source>
+        <translation>Check connections</translation>
+    </message>
+    <message>
+        <source>Публикация 1С:</source>
+        <translation>1C publication:</translation>
+    </message>
+    <message>
+        <source>Пользователь 1С:</source>
+        <translation>1C user:</translation>
+    </message>
+    <message>
+        <source>Пароль 1С:</source>
+        <translation>1C password:</translation>
+    </message>
+    <message>
+        <source>Конфигурация 1С:</source>
+        <translation>1C configuration:</translation>
+    </message>
+    <message>
+        <source>Вебхук Битрикс24:</source>
+        <translation>Bitrix24 webhook:</translation>
+    </message>
+    <message>
+        <source>Сертификат ЦС портала:</source>
+        <translation>Portal CA certificate:</translation>
+    </message>
+    <message>
+        <source>каждые </source>
+        <translation>every </translation>
+    </message>
+    <message>
+        <source> мин</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Только в рабочее время</source>
+        <translation>Only during working hours</translation>
+    </message>
+    <message>
+        <source>с</source>
+        <translation>from</translation>
+    </message>
+    <message>
+        <source>до</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source> ч</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>Приостановить</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Возобновить</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Синхронизировать:</source>
+        <translation>Sync:</translation>
+    </message>
+    <message>
+        <source>Рабочее время:</source>
+        <translation>Working hours:</translation>
+    </message>
+    <message>
+        <source>Пауза на:</source>
+        <translation>Pause for:</translation>
+    </message>
+    <message>
+        <source>Вне рабочего времени и во время паузы синхронизация по расписанию не запускается; «Синхронизировать сейчас» работает всегда.</source>
+        <translation>Outside working hours and during a pause no scheduled sync starts; “Sync now” always works.</translation>
+    </message>
+    <message>
+        <source>Переносить</source>
+        <translation>Carry over</translation>
+    </message>
+    <message>
+        <source>Направление</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <source>Здесь появляются все объекты, которые умеет переносить эта конфигурация 1С. Снятая галочка — объект не синхронизируется.</source>
+        <translation>Every object this 1C configuration can carry over is listed here. Untick an object to stop syncing it.</translation>
+    </message>
+    <message>
+        <source>1С → Битрикс24</source>
+        <translation>1C → Bitrix24</translation>
+    </message>
+    <message>
+        <source>Битрикс24 → 1С</source>
+        <translation>Bitrix24 → 1C</translation>
+    </message>
+    <message>
+        <source>Один вид цены 1С в строке, например «Розничная»</source>
+        <translation>One 1C price type per line, e.g. “Розничная”</translation>
+    </message>
+    <message>
+        <source>Один склад 1С в строке</source>
+        <translation>One 1C warehouse per line</translation>
+    </message>
+    <message>
+        <source>Виды цен:</source>
+        <translation>Price types:</translation>
+    </message>
+    <message>
+        <source>Склады:</source>
+        <translation>Warehouses:</translation>
+    </message>
+    <message>
+        <source>Стадия сделки в Битрикс24</source>
+        <translation>Bitrix24 deal stage</translation>
+    </message>
+    <message>
+        <source>Статус заказа в 1С</source>
+        <translation>1C order status</translation>
+    </message>
+    <message>
+        <source>Добавить строку</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <source>Запускать SyncBridge при входе в систему</source>
+        <translation>Start SyncBridge when I log in</translation>
+    </message>
+    <message>
+        <source>Язык интерфейса:</source>
+        <translation>Interface language:</translation>
+    </message>
+    <message>
+        <source>Прокси-сервер:</source>
+        <translation>Proxy server:</translation>
+    </message>
+    <message>
+        <source>Сертификат центра сертификации</source>
+        <translation>Certificate authority certificate</translation>
+    </message>
+    <message>
+        <source>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <source>1С:</source>
+        <translation>1C:</translation>
+    </message>
+    <message>
+        <source>Битрикс24:</source>
+        <translation>Bitrix24:</translation>
+    </message>
+    <message>
+        <source>Оба подключения работают.</source>
+        <translation>Both connections work.</translation>
+    </message>
+    <message>
+        <source>Подключение не работает — настройки не сохранены. Исправьте ошибки на вкладке «Подключения».</source>
+        <translation>A connection does not work — the settings were not saved. Fix the errors on the “Connections” tab.</translation>
+    </message>
+    <message>
+        <source>Проверяю подключения…</source>
+        <translation>Checking the connections…</translation>
+    </message>
+    <message>
+        <source>Настройки сохранены.</source>
+        <translation>Settings saved.</translation>
     </message>
 </context>
 <context>
@@ -669,6 +1151,14 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <message>
         <source>SyncBridge — первая настройка</source>
         <translation>SyncBridge — first-time setup</translation>
+    </message>
+    <message>
+        <source>Прервать настройку?</source>
+        <translation>Abandon the setup?</translation>
+    </message>
+    <message>
+        <source>Введённые адреса и пароли не сохранятся, и программа закроется. Прервать настройку?</source>
+        <translation>The addresses and passwords you typed will not be saved and the program will close. Abandon the setup?</translation>
     </message>
     <message>
         <source>не менялось</source>
@@ -825,7 +1315,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SyncController</name>
     <message>
         <source>не перенесено записей: {n} — подробности в журнале</source>
-        <extracomment>the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or &quot;&quot;)</extracomment>
+        <extracomment>whole-run figures of the running sync (stage, entity, done/total, speed, time left, live counts) items waiting for a person (probable duplicates, conflicts): the tray says &quot;needs attention&quot; the schedule is held until this moment (pause for N hours) the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or &quot;&quot;) a dry run ended: (Preview or None, error text or &quot;&quot;)</extracomment>
         <translation>records not transferred: {n}; see the journal for details</translation>
     </message>
 </context>
@@ -883,8 +1373,8 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Webhook address recognised: {url}</translation>
     </message>
     <message>
-        <source>Вебхук не принят: {error}</source>
-        <translation>Webhook rejected: {error}</translation>
+        <source>Портал не принял вебхук: он удалён, просрочен или его код изменили. Создайте новый входящий вебхук (Битрикс24 → Разработчикам → Другое → Входящий вебхук, право crm) и вставьте его адрес</source>
+        <translation>The portal rejected the webhook: it was deleted, expired or its code changed. Create a new incoming webhook (Bitrix24 → Developer resources → Other → Incoming webhook, crm permission) and paste its address</translation>
     </message>
     <message>
         <source>{error}</source>
@@ -1158,6 +1648,10 @@ If the error happens again, send this folder to support.</translation>
         <translation>Object {entity_set} has no required attribute {attribute} in the 1C publication (this release lacks it or it is not published): section “{entity_title}” is stopped. {hint}</translation>
     </message>
     <message>
+        <source>Решение пользователя: {text}</source>
+        <translation>User&apos;s decision: {text}</translation>
+    </message>
+    <message>
         <source>Ответ 1С на запись заказа потерялся; заказ будет найден по номеру сделки при следующей синхронизации</source>
         <translation>1C&apos;s answer to the order write was lost; the order will be found by the deal number at the next sync</translation>
     </message>
@@ -1288,6 +1782,26 @@ If the error happens again, send this folder to support.</translation>
 <context>
     <name>status</name>
     <message>
+        <source>{n} с</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <source>{m} мин {s} с</source>
+        <translation>{m} min {s} s</translation>
+    </message>
+    <message>
+        <source>{h} ч {m} мин</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>{rate} записей/с</source>
+        <translation>{rate} records/s</translation>
+    </message>
+    <message>
+        <source>осталось ≈ {time}</source>
+        <translation>≈ {time} left</translation>
+    </message>
+    <message>
         <source>идёт синхронизация: {done} из {total}</source>
         <translation>syncing: {done} of {total}</translation>
     </message>
@@ -1310,6 +1824,14 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>синхронизация приостановлена</source>
         <translation>syncing paused</translation>
+    </message>
+    <message>
+        <source>расписание приостановлено до {time}</source>
+        <translation>schedule paused until {time}</translation>
+    </message>
+    <message>
+        <source>нужно ваше решение: {n}</source>
+        <translation>your decision needed: {n}</translation>
     </message>
     <message>
         <source>синхронизация ещё не выполнялась</source>
@@ -1347,6 +1869,14 @@ If the error happens again, send this folder to support.</translation>
         <translation>Open journal</translation>
     </message>
     <message>
+        <source>Проверка: дубли и конфликты…</source>
+        <translation>Review: duplicates and conflicts…</translation>
+    </message>
+    <message>
+        <source>Предпросмотр синхронизации…</source>
+        <translation>Sync preview…</translation>
+    </message>
+    <message>
         <source>Настройки…</source>
         <translation>Settings…</translation>
     </message>
@@ -1367,8 +1897,20 @@ If the error happens again, send this folder to support.</translation>
         <translation>Pause schedule</translation>
     </message>
     <message>
-        <source>SyncBridge: нет связи</source>
+        <source>Нужно ваше решение: {n}…</source>
+        <translation>Your decision needed: {n}…</translation>
+    </message>
+    <message>
+        <source>SyncBridge: нужно ваше решение</source>
         <extracomment>(title, text) of every notification, newest last: what the user was told (tests read it)</extracomment>
+        <translation>SyncBridge: your decision needed</translation>
+    </message>
+    <message>
+        <source>Новые возможные дубли или конфликты: {n}. Откройте окно «Проверка».</source>
+        <translation>New probable duplicates or conflicts: {n}. Open the “Review” window.</translation>
+    </message>
+    <message>
+        <source>SyncBridge: нет связи</source>
         <translation>SyncBridge: no connection</translation>
     </message>
     <message>
@@ -1378,6 +1920,129 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Синхронизация снова работает.</source>
         <translation>Syncing works again.</translation>
+    </message>
+</context>
+<context>
+    <name>vocabulary</name>
+    <message>
+        <source>Создано</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>Возможный дубль</source>
+        <translation>Probable duplicate</translation>
+    </message>
+    <message>
+        <source>Ошибка</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Связано</source>
+        <translation>Linked</translation>
+    </message>
+    <message>
+        <source>Отмечено</source>
+        <translation>Marked</translation>
+    </message>
+    <message>
+        <source>План</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Восстановлено</source>
+        <translation>Recovered</translation>
+    </message>
+    <message>
+        <source>Решение</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Пропущено</source>
+        <translation>Skipped</translation>
+    </message>
+    <message>
+        <source>Обновлено</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>создано</source>
+        <translation>created</translation>
+    </message>
+    <message>
+        <source>возможных дублей</source>
+        <translation>probable duplicates</translation>
+    </message>
+    <message>
+        <source>ошибок</source>
+        <translation>errors</translation>
+    </message>
+    <message>
+        <source>связано</source>
+        <translation>linked</translation>
+    </message>
+    <message>
+        <source>помечено на удаление</source>
+        <translation>marked for deletion</translation>
+    </message>
+    <message>
+        <source>просмотрено в 1С</source>
+        <translation>seen in 1C</translation>
+    </message>
+    <message>
+        <source>пропущено</source>
+        <translation>skipped</translation>
+    </message>
+    <message>
+        <source>без изменений</source>
+        <translation>unchanged</translation>
+    </message>
+    <message>
+        <source>обновлено</source>
+        <translation>updated</translation>
+    </message>
+    <message>
+        <source>не переносится (ошибки данных)</source>
+        <translation>not carried over (data errors)</translation>
+    </message>
+    <message>
+        <source>будет создано</source>
+        <translation>to be created</translation>
+    </message>
+    <message>
+        <source>будет связано</source>
+        <translation>to be linked</translation>
+    </message>
+    <message>
+        <source>будет помечено</source>
+        <translation>to be marked</translation>
+    </message>
+    <message>
+        <source>будет обновлено</source>
+        <translation>to be updated</translation>
+    </message>
+    <message>
+        <source>остановлена пользователем</source>
+        <translation>stopped by the user</translation>
+    </message>
+    <message>
+        <source>прервана ошибкой</source>
+        <translation>stopped by an error</translation>
+    </message>
+    <message>
+        <source>прервана (программа была закрыта)</source>
+        <translation>interrupted (the program was closed)</translation>
+    </message>
+    <message>
+        <source>завершена успешно</source>
+        <translation>finished successfully</translation>
+    </message>
+    <message>
+        <source>завершена, но часть записей не перенесена</source>
+        <translation>finished, but some records were not carried over</translation>
+    </message>
+    <message>
+        <source>идёт сейчас</source>
+        <translation>running now</translation>
     </message>
 </context>
 </TS>
