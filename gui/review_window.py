@@ -223,6 +223,7 @@ class ReviewWindow(QWidget):
 
     def _on_decided(self, outcome: Any) -> None:
         self._busy = False
+        self._update_buttons()
         self.last_outcome = outcome
         if outcome is None:
             self._show_outcome(self.tr("Решение сохранено и записано в журнал."))

@@ -43,6 +43,13 @@ _active: list[QTranslator] = []
 _current = [SOURCE_LANGUAGE]
 
 
+def forget_switched(app: QCoreApplication) -> None:
+    """Remove what :func:`switch_language` installed (tests leave the QApplication as they found it)."""
+    for translator in _active:
+        app.removeTranslator(translator)
+    _active.clear()
+
+
 def current_language() -> str:
     return _current[0]
 
@@ -50,7 +57,7 @@ def current_language() -> str:
 def switch_language(app: QCoreApplication, language: str) -> bool:
     """Replace the installed translators; Qt sends every widget a LanguageChange. True when it changed."""
     language = resolve_language(language, env={})
-    if language == _current[0] and _active:
+    if language == _current[0]:
         return False
     changed = language != _current[0]
     for translator in _active:

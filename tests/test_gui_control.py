@@ -225,7 +225,8 @@ def test_review_window_decisions(qtbot: Any, task_runner: TaskRunner, ui_languag
     window.outcome_url_button.click()
     assert "/crm/company/merge/?id=" in _no_browser[-1]
     # not a duplicate: gone from the list and remembered
-    qtbot.waitUntil(lambda: window.duplicates_table.rowCount() == count and not window._busy, timeout=5000)
+    qtbot.waitUntil(lambda: window.duplicates_table.rowCount() == count and window.dismiss_button.isEnabled(),
+                    timeout=5000)
     window.duplicates_table.selectRow(row)
     window.dismiss_button.click()
     qtbot.waitUntil(lambda: window.duplicates_table.rowCount() == count - 1, timeout=5000)
@@ -336,6 +337,9 @@ def test_language_switches_without_a_restart(qtbot: Any, home: AppPaths, ui_lang
         assert harness.app.tray.actions.sync_now.text() == "Синхронизировать сейчас"
     finally:
         harness.close()
+        from gui.translations import forget_switched
+
+        forget_switched(QCoreApplication.instance())
 
 
 # ---- wizard -----------------------------------------------------------------------------------------------------
