@@ -25,6 +25,7 @@ from gui.error_text import describe_error
 from gui.icons import app_icon
 from gui.journal_window import JournalWindow, service_loader, state_restorer
 from gui.master_password_dialog import MasterPasswordDialog
+from gui.overview_window import OverviewWindow
 from gui.plain_text import warning_box
 from gui.preview_dialog import PreviewDialog
 from gui.review_window import ReviewWindow
@@ -81,6 +82,7 @@ class DesktopApp(QObject):
         self.settings: SettingsWindow | None = None
         self.review: ReviewWindow | None = None
         self.preview: PreviewDialog | None = None
+        self.overview: OverviewWindow | None = None
         self.demo_env: Any = None
         self.banner_text = ""
         self._splash: QLabel | None = None
@@ -252,7 +254,7 @@ class DesktopApp(QObject):
             return
         if self.tray is not None:
             self.tray.retranslate()
-        for name in ("journal", "review"):
+        for name in ("journal", "review", "overview"):
             window = getattr(self, name)
             if window is None:
                 continue
@@ -261,7 +263,7 @@ class DesktopApp(QObject):
             window.deleteLater()
             setattr(self, name, None)
             if visible:
-                (self.show_journal if name == "journal" else self.show_review)()
+                {"journal": self.show_journal, "review": self.show_review, "overview": self.show_overview}[name]()
 
     @Slot(float)
     def pause_for_hours(self, hours: float) -> None:
@@ -320,6 +322,13 @@ class DesktopApp(QObject):
         self._bring_up(self.review)
         self.review.reload()
 
+    @Slot()
+    def show_overview(self) -> None:
+        if self.overview is None:
+            self.overview = OverviewWindow(self.service, self.runner)
+        self._bring_up(self.overview)
+        self.overview.reload()
+
     # ---- tray commands ---------------------------------------------------------------------------------------
     @Slot()
     def sync_now(self) -> None:
@@ -334,6 +343,7 @@ class DesktopApp(QObject):
                                          restore=state_restorer(self.service))
             self.journal.review_requested.connect(self.show_review)
             self.journal.preview_requested.connect(self.show_preview)
+            self.journal.overview_requested.connect(self.show_overview)
         self._bring_up(self.journal)
 
     @Slot()

@@ -154,6 +154,8 @@ class JournalWindow(QMainWindow):
     review_requested = Signal()
     #: the admin wants the dry run
     preview_requested = Signal()
+    #: the admin wants the overview (per entity, last runs, reconciliation report)
+    overview_requested = Signal()
 
     def __init__(
         self,
@@ -221,6 +223,9 @@ class JournalWindow(QMainWindow):
         buttons_col.addWidget(self.sync_button)
         buttons_col.addWidget(self.cancel_button)
         buttons_col.addWidget(self.preview_button)
+        self.overview_button = QPushButton(self.tr("Обзор и сверка…"))
+        self.overview_button.clicked.connect(self.overview_requested)
+        buttons_col.addWidget(self.overview_button)
         buttons_col.addStretch(1)
         status_row.addLayout(buttons_col)
         layout.addLayout(status_row)

@@ -71,7 +71,7 @@ class Harness:
     def close(self) -> None:
         self.sync_runner.release.set()
         app = self.app
-        windows = (app.journal, app.wizard, app.settings, app.review, app.preview)
+        windows = (app.journal, app.wizard, app.settings, app.review, app.preview, app.overview)
         for window in windows:
             if window is not None:
                 window.close()

@@ -421,3 +421,34 @@ def test_wizard_fits_a_small_screen(qtbot: Any, task_runner: TaskRunner, ui_lang
             wizard.bitrix24_page.webhook.set_value(gui_fixtures.WEBHOOK)
             wizard.bitrix24_page.check.skip.setChecked(True)
         wizard.next()
+
+
+# ---- overview and the reconciliation report ---------------------------------------------------------------------
+
+
+def test_overview_counts_chart_and_report(qtbot: Any, task_runner: TaskRunner, ui_language: Any, demo: Any,
+                                          tmp_path: Any) -> None:
+    from gui.overview_window import OverviewWindow
+
+    environment, paths = demo
+    service = SyncService(paths)
+    service.run_once()
+    service.run_once()
+    window = OverviewWindow(service, task_runner)
+    qtbot.addWidget(window)
+    window.show()
+    window.reload()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=10_000)
+    cells = [window.table.item(0, c).text() for c in range(6)]
+    companies = len(environment.bitrix24.entities("company"))
+    assert cells[0] == "Контрагенты" and cells[2] == str(companies)  # the portal asked live
+    assert int(cells[1]) >= 24 and int(cells[3]) >= 20 and cells[4] == "0"
+    assert [p.records > 0 for p in window.chart.points] == [True, False]  # first run wrote, second had nothing
+    assert "возможных дублей" in window.waiting_label.text()
+    for name in ("report.html", "report.pdf"):
+        target = tmp_path / name
+        window.save_report_to(str(target))
+        qtbot.waitUntil(lambda target=target: target.exists() and target.stat().st_size > 0, timeout=10_000)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Сверка 1С и Битрикс24" in html and "ТехПром Москва" in html
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")

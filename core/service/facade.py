@@ -382,7 +382,42 @@ class SyncService:
         return backup.name, moved.name if moved else None
 
     # ==== overview ================================================================================================
-    def overview(self, runs: int = 20) -> Overview:
+    def overview(self, runs: int = 20, *, ask_portal: bool = False) -> Overview:
+        """Per entity: 1C records seen by the last poll, portal records (asked live when ``ask_portal``, else the
+        linked ones), linked, waiting in the outbox, failed in the last run; and the last runs."""
+        overview = self._overview_from_store(runs)
+        if ask_portal:
+            totals = self._portal_totals([e.entity for e in overview.entities])
+            for row in overview.entities:
+                row.in_portal = totals.get(row.entity, row.in_portal)
+        return overview
+
+    def _portal_totals(self, entities: list[str]) -> dict[str, int | None]:
+        """How many records the portal holds per entity (one cheap list call each); None when it cannot say."""
+        from core.connections import open_bitrix24
+
+        methods = {"counterparty": "crm.company.list"}
+        totals: dict[str, int | None] = {}
+        wanted = [e for e in entities if e in methods]
+        if not wanted:
+            return totals
+        try:
+            client = open_bitrix24(self.require_profile(), self.credentials)
+        except SyncBridgeError:
+            return {e: None for e in wanted}
+        try:
+            for entity in wanted:
+                try:
+                    answer = client.call_raw(methods[entity], {"select": ["ID"], "start": 0})
+                    totals[entity] = int(answer.get("total", len(answer.get("result") or [])))
+                except SyncBridgeError as exc:
+                    log.info("portal total of %s unknown: %s", entity, exc.message)
+                    totals[entity] = None
+        finally:
+            client.close()
+        return totals
+
+    def _overview_from_store(self, runs: int) -> Overview:
         with self._store() as store:
             if store is None:
                 return Overview(entities=[], runs=[])
@@ -411,7 +446,7 @@ class SyncService:
         """The reconciliation report (Russian HTML): the GUI saves it as HTML or prints it to PDF."""
         from core.service.report import reconciliation_html
 
-        return reconciliation_html(self.overview(), self.status(), self.duplicates(), self.conflicts())
+        return reconciliation_html(self.overview(ask_portal=True), self.status(), self.duplicates(), self.conflicts())
 
     # ==== demo ====================================================================================================
     @staticmethod

@@ -17,7 +17,8 @@ def reconciliation_html(overview: Any, status: Any, duplicates: list[Any], confl
     now = now or datetime.now()
     rows = "".join(
         f"<tr><td>{escape(ENTITY_LABELS.get(e.entity, e.entity))}</td><td align='right'>{e.in_onec}</td>"
-        f"<td align='right'>{e.in_portal}</td><td align='right'>{e.linked}</td><td align='right'>{e.waiting}</td>"
+        f"<td align='right'>{'?' if e.in_portal is None else e.in_portal}</td>"
+        f"<td align='right'>{e.linked}</td><td align='right'>{e.waiting}</td>"
         f"<td align='right'>{e.failed}</td></tr>" for e in overview.entities) or \
         "<tr><td colspan='6'>Синхронизаций ещё не было.</td></tr>"
     runs = "".join(

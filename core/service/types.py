@@ -105,7 +105,7 @@ class ReviewOutcome:
 class EntityOverview:
     entity: str
     in_onec: int  # records of 1C the state store has seen
-    in_portal: int  # linked portal records (what the sync knows of the portal)
+    in_portal: int | None  # records in the portal (asked live), or the linked ones; None = the portal did not say
     linked: int
     waiting: int  # outbox: pending / in flight / uncertain
     failed: int  # failed in the last run

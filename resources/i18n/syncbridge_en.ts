@@ -295,7 +295,7 @@ What is already written stays; the rest is carried over on the next run.</transl
     </message>
     <message>
         <source>SyncBridge — журнал синхронизации</source>
-        <extracomment>the admin wants to decide on duplicates / conflicts the admin wants the dry run</extracomment>
+        <extracomment>the admin wants to decide on duplicates / conflicts the admin wants the dry run the admin wants the overview (per entity, last runs, reconciliation report)</extracomment>
         <translation>SyncBridge — sync journal</translation>
     </message>
     <message>
@@ -333,6 +333,10 @@ What is already written stays; the rest is carried over on the next run.</transl
     <message>
         <source>Пробный запуск: что будет создано, связано и обновлено — ничего не записывается</source>
         <translation>Dry run: what would be created, linked and updated — nothing is written</translation>
+    </message>
+    <message>
+        <source>Обзор и сверка…</source>
+        <translation>Overview and reconciliation…</translation>
     </message>
     <message>
         <source>Разобрать…</source>
@@ -535,6 +539,69 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <message>
         <source>Заполните адрес публикации и пользователя 1С.</source>
         <translation>Fill in the publication address and the 1C user.</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewWindow</name>
+    <message>
+        <source>SyncBridge — обзор</source>
+        <translation>SyncBridge — overview</translation>
+    </message>
+    <message>
+        <source>Объекты</source>
+        <translation>Objects</translation>
+    </message>
+    <message>
+        <source>В 1С</source>
+        <translation>In 1C</translation>
+    </message>
+    <message>
+        <source>В портале</source>
+        <translation>In the portal</translation>
+    </message>
+    <message>
+        <source>Связано</source>
+        <translation>Linked</translation>
+    </message>
+    <message>
+        <source>Ждут записи</source>
+        <translation>Waiting to be written</translation>
+    </message>
+    <message>
+        <source>Ошибок</source>
+        <translation>Errors</translation>
+    </message>
+    <message>
+        <source>Сохранить отчёт сверки…</source>
+        <translation>Save the reconciliation report…</translation>
+    </message>
+    <message>
+        <source>Обновить</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Последние запуски:</source>
+        <translation>Last runs:</translation>
+    </message>
+    <message>
+        <source>Ждут решения: возможных дублей {d}, конфликтов {c}.</source>
+        <translation>Waiting for a decision: {d} probable duplicates, {c} conflicts.</translation>
+    </message>
+    <message>
+        <source>Сохранить отчёт сверки</source>
+        <translation>Save the reconciliation report</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;Страница HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML page (*.html)</translation>
+    </message>
+    <message>
+        <source>Отчёт не сохранён: {error}</source>
+        <translation>The report was not saved: {error}</translation>
+    </message>
+    <message>
+        <source>Отчёт сохранён: {path}</source>
+        <translation>Report saved: {path}</translation>
     </message>
 </context>
 <context>
@@ -747,6 +814,21 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <message>
         <source>Решение сохранено и записано в журнал.</source>
         <translation>Decision saved and journaled.</translation>
+    </message>
+</context>
+<context>
+    <name>RunsChart</name>
+    <message>
+        <source>Запуск № {id}: записей {records}, ошибок {errors}</source>
+        <translation>Run No. {id}: {records} records, {errors} errors</translation>
+    </message>
+    <message>
+        <source>Запусков ещё не было</source>
+        <translation>No runs yet</translation>
+    </message>
+    <message>
+        <source>записей — синим, ошибок — красным; последние {n} запусков</source>
+        <translation>records in blue, errors in red; the last {n} runs</translation>
     </message>
 </context>
 <context>
