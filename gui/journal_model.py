@@ -140,7 +140,10 @@ class JournalModel(QAbstractTableModel):
             return action_label(entry.action)
         if column == "onec":
             # ИНН when known (people search by it), never a bare GUID fragment when there is something better
-            return getattr(entry, "onec_label", None) or short_ref(entry.onec_ref)
+            inn = getattr(entry, "inn", "")
+            if inn:
+                return QCoreApplication.translate("JournalModel", "ИНН {inn}").format(inn=inn)
+            return short_ref(entry.onec_ref)
         if column == "b24":
             return str(entry.b24_id or "")
         return reason_for(entry)

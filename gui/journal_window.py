@@ -293,7 +293,7 @@ class JournalWindow(QMainWindow):
         for column in range(self.model.columnCount() - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((120, 210, 135, 110, 75)):
+        for column, width in enumerate((120, 210, 120, 150, 80)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)

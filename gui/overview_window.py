@@ -57,7 +57,7 @@ class RunsChart(QWidget):
             return
         top = max(max(p.records, p.errors) for p in self.points) or 1
         slot = rect.width() / len(self.points)
-        bar = max(2.0, slot / 3 - 2)
+        bar = min(18.0, max(2.0, slot / 3 - 2))  # a few runs must not turn into two wide blocks
         for index, point in enumerate(self.points):
             x = rect.left() + index * slot + slot / 2
             for offset, value, colour in ((-bar, point.records, RECORDS_COLOUR), (0.0, point.errors, ERRORS_COLOUR)):
@@ -98,6 +98,7 @@ class OverviewWindow(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr("Объекты"), self.tr("В 1С"), self.tr("В портале"),
                                               self.tr("Связано"), self.tr("Ждут записи"), self.tr("Ошибок")])
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = RunsChart()
@@ -115,9 +116,9 @@ class OverviewWindow(QWidget):
         buttons.addWidget(self.report_button)
         buttons.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(QLabel(self.tr("Последние запуски:")))
-        layout.addWidget(self.chart)
+        layout.addWidget(self.chart, 1)
         layout.addWidget(self.waiting_label)
         layout.addLayout(buttons)
 
@@ -137,6 +138,10 @@ class OverviewWindow(QWidget):
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+        # as tall as its rows: the space below belongs to the chart
+        rows_height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + rows_height + 2 * self.table.frameWidth()
+                                  + 4)
         self.chart.set_points(overview.runs)
         self.waiting_label.setText(self.tr("Ждут решения: возможных дублей {d}, конфликтов {c}.").format(
             d=overview.duplicates_open, c=overview.conflicts_open))

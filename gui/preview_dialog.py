@@ -55,7 +55,9 @@ class PreviewDialog(QDialog):
             self.tr("Возможные дубли"), self.tr("Не переносятся"), self.tr("Без изменений")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # headers whole, numbers narrow
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)
         self.problems.setPlaceholderText(self.tr("Значения, которые не переносятся, появятся здесь."))

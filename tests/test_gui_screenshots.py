@@ -187,3 +187,82 @@ def test_render_journal_and_tray(qtbot: Any, task_runner: Any, ui_language: Any,
     assert _clipped_texts(status) == []
     status.allow_close()
     dispose(menu)  # the status window is qtbot's: it closes and deletes it at teardown
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_render_control_surface(qtbot: Any, task_runner: Any, ui_language: Any, shots_dir: Path, home: Any,
+                                language: str) -> None:
+    """The main windows on real data from the sandboxes: main window during a sync, preview, review, settings,
+    overview. ``SYNCBRIDGE_SHOTS_DIR=docs/img`` renders the user guide's pictures."""
+    from core.sandbox.demo import DemoEnvironment
+    from core.service import SyncService
+    from gui.journal_window import service_loader
+    from gui.overview_window import OverviewWindow
+    from gui.preview_dialog import PreviewDialog
+    from gui.review_window import ReviewWindow
+    from gui.settings_window import SettingsWindow
+
+    ui_language(language)
+    suffix = "" if language == "ru" else "_en"
+    environment = DemoEnvironment(home)
+    paths = environment.start()
+    try:
+        service = SyncService(paths)
+        controller = SyncController(task_runner, lambda: service)
+
+        preview = PreviewDialog(controller, first_run=True)
+        qtbot.addWidget(preview)
+        preview.show()
+        preview.start()
+        qtbot.waitUntil(lambda: preview.preview is not None, timeout=30_000)
+        qtbot.wait(20)
+        _save(preview, shots_dir, "preview" + suffix)
+        assert _clipped_texts(preview) == []
+        preview.close()
+
+        service.run_once()
+        second = service.run_once()
+        from gui.sync_controller import _as_local_datetime
+
+        controller.set_last_run(_as_local_datetime(second.finished_at))
+        window = JournalWindow(task_runner, controller, service_loader(service), service=service,
+                               banner_text=environment.portal_summary())
+        qtbot.addWidget(window)
+        window.resize(1100, 680)
+        window.show()
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0 and window.attention_frame.isVisible(), timeout=10_000)
+        window.table.selectRow(0)
+        qtbot.wait(20)
+        _save(window, shots_dir, "main_window" + suffix)
+        assert _clipped_texts(window) == []
+
+        review = ReviewWindow(service, task_runner)
+        qtbot.addWidget(review)
+        review.show()
+        review.reload()
+        qtbot.waitUntil(lambda: review.duplicates_table.rowCount() > 0, timeout=10_000)
+        qtbot.wait(20)
+        _save(review, shots_dir, "review" + suffix)
+        assert _clipped_texts(review) == []
+
+        settings = SettingsWindow(service, task_runner, service.profile())
+        qtbot.addWidget(settings)
+        settings.show()
+        settings.tabs.setCurrentIndex(1)
+        qtbot.wait(20)
+        _save(settings, shots_dir, "settings_schedule" + suffix)
+        assert _clipped_texts(settings) == []
+
+        overview = OverviewWindow(service, task_runner)
+        qtbot.addWidget(overview)
+        overview.show()
+        overview.reload()
+        qtbot.waitUntil(lambda: overview.table.rowCount() > 0, timeout=10_000)
+        qtbot.wait(20)
+        _save(overview, shots_dir, "overview" + suffix)
+        assert _clipped_texts(overview) == []
+        controller.stop()
+        dispose(controller)
+    finally:
+        environment.stop()

@@ -311,7 +311,7 @@ class SyncService:
         url = None
         if base and entry.b24_id and entry.entity == "counterparty":
             url = base + B24_CARD_PATHS["company"].format(id=entry.b24_id)
-        return JournalRow(entry=entry, onec_label=label, portal_url=url)
+        return JournalRow(entry=entry, onec_label=label, portal_url=url, inn=inn if inn and inn != "—" else "")
 
     def _portal_base(self) -> str | None:
         try:

@@ -27,8 +27,9 @@ class JournalRow:
     """One journal line with the names people know: the record's name, its ИНН, the portal card's link."""
 
     entry: Any  # core.state.store.JournalEntry
-    onec_label: str  # ИНН or a short form of the 1C reference
+    onec_label: str  # "ИНН …" or a short form of the 1C reference (Russian: CLI, CSV)
     portal_url: str | None
+    inn: str = ""  # the record's ИНН when the journal knows it (the GUI words the label itself)
 
     def __getattr__(self, name: str) -> Any:  # the row reads like the entry it wraps (ts, title, action…)
         return getattr(self.__dict__["entry"], name)

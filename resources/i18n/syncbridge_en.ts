@@ -237,6 +237,10 @@ What is already written stays; the rest is carried over on the next run.</transl
         <source>Причина</source>
         <translation>Reason</translation>
     </message>
+    <message>
+        <source>ИНН {inn}</source>
+        <translation>INN {inn}</translation>
+    </message>
 </context>
 <context>
     <name>JournalWindow</name>
