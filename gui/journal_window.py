@@ -91,18 +91,18 @@ def state_restorer(service: Any) -> Callable[[], str]:
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
+    """The run's counters in the shared vocabulary (core/service/vocabulary.py), the same words the CLI prints."""
+    from core.service.vocabulary import COUNT_LABELS
+
     def n(*keys: str) -> int:
         # counts come as SyncReport attribute names or as journal action codes, depending on who wrote them
         return sum(int(counts.get(key, 0) or 0) for key in keys)
 
-    return ", ".join((
-        QCoreApplication.translate("JournalWindow", "создано {n}").format(n=n("created", "create")),
-        QCoreApplication.translate("JournalWindow", "обновлено {n}").format(n=n("updated", "update")),
-        QCoreApplication.translate("JournalWindow", "связано {n}").format(n=n("linked", "link")),
-        QCoreApplication.translate("JournalWindow", "пропущено {n}").format(n=n("skipped", "skip", "unchanged")),
-        QCoreApplication.translate("JournalWindow", "ошибок {n}").format(n=n("failed", "fail")),
-        QCoreApplication.translate("JournalWindow", "возможных дублей {n}").format(n=n("duplicates", "duplicate")),
-    ))
+    figures = (("created", n("created", "create")), ("updated", n("updated", "update")),
+               ("linked", n("linked", "link")), ("skipped", n("skipped", "skip", "unchanged")),
+               ("failed", n("failed", "fail")), ("duplicates", n("duplicates", "duplicate")))
+    return ", ".join(f"{QCoreApplication.translate('vocabulary', COUNT_LABELS[key])} {value}"
+                     for key, value in figures)
 
 
 def run_status_text(status: str) -> str:

@@ -254,30 +254,6 @@ What is already written stays; the rest is carried over on the next run.</transl
         <translation>The state database was restored from the backup {name}.</translation>
     </message>
     <message>
-        <source>создано {n}</source>
-        <translation>created {n}</translation>
-    </message>
-    <message>
-        <source>обновлено {n}</source>
-        <translation>updated {n}</translation>
-    </message>
-    <message>
-        <source>связано {n}</source>
-        <translation>linked {n}</translation>
-    </message>
-    <message>
-        <source>пропущено {n}</source>
-        <translation>skipped {n}</translation>
-    </message>
-    <message>
-        <source>ошибок {n}</source>
-        <translation>errors {n}</translation>
-    </message>
-    <message>
-        <source>возможных дублей {n}</source>
-        <translation>possible duplicates {n}</translation>
-    </message>
-    <message>
         <source>Синхронизация ещё не выполнялась.</source>
         <translation>No sync has run yet.</translation>
     </message>
