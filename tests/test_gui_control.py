@@ -452,3 +452,21 @@ def test_overview_counts_chart_and_report(qtbot: Any, task_runner: TaskRunner, u
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Сверка 1С и Битрикс24" in html and "ТехПром Москва" in html
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_language_follows_the_os_until_the_admin_chooses(home: AppPaths) -> None:
+    from core.profile import Profile, ProfileStore
+    from gui.app import _profile_language
+    from gui.translations import resolve_language
+
+    assert resolve_language(None, env={}, system="en") == "en"  # first start on an English Windows
+    assert resolve_language(None, env={}, system=None) == "ru"  # an OS language we do not speak: Russian
+    assert resolve_language("ru", env={}, system="en") == "ru"  # the admin's choice wins
+    assert resolve_language("ru", env={"SYNCBRIDGE_LANG": "en"}, system="ru") == "en"
+    profile = Profile(onec_url="http://srv1c/ut11/odata/standard.odata/", onec_user="u",
+                      bitrix24_url="https://portal.example.ru")
+    ProfileStore(home).save(profile)
+    assert _profile_language(home) is None  # saved by `syncbridge setup`: nobody chose, follow the OS
+    profile.language, profile.language_chosen = "en", True
+    ProfileStore(home).save(profile)
+    assert _profile_language(home) == "en"

@@ -175,6 +175,8 @@ class SetupWizard(QWizard):
             "language": schedule.language_code(),
             "entity_settings": {**(self._existing.entity_settings if self._existing else {}),
                                 "sales": self.sales_page.settings()},
+            # the combo starts on the language the program speaks now; saving it is the admin's choice
+            "language_chosen": True,
         }
         if self._existing is not None:
             # keeps originator_id: the identity of the 1C base in Bitrix24 must survive an edited address
