@@ -470,3 +470,50 @@ def test_language_follows_the_os_until_the_admin_chooses(home: AppPaths) -> None
     profile.language, profile.language_chosen = "en", True
     ProfileStore(home).save(profile)
     assert _profile_language(home) == "en"
+
+
+def test_pause_for_hours_and_working_hours_hold_the_schedule(qtbot: Any, task_runner: TaskRunner,
+                                                             ui_language: Any) -> None:
+    from datetime import datetime, timedelta
+    from datetime import time as clock
+
+    from core.service import SchedulePolicy
+    from gui.status_text import status_line
+    from tests.gui_fixtures import FakeSyncRunner
+
+    runner = FakeSyncRunner()
+    now = datetime(2026, 12, 2, 10, 0)
+    controller = SyncController(task_runner, lambda: runner, now=lambda: now)
+    controller.set_policy(SchedulePolicy(interval_s=60, paused_until=now + timedelta(hours=4)))
+    assert status_line(controller.snapshot()) == "расписание приостановлено до 14:00"
+    controller._on_schedule_tick()
+    assert runner.calls == []  # the pause holds the schedule
+    controller.set_policy(SchedulePolicy(interval_s=60, work_start=clock(18, 0), work_end=clock(23, 0)))
+    controller._on_schedule_tick()
+    assert runner.calls == []  # outside working hours
+    assert controller.sync_now()  # a person's «Синхронизировать сейчас» always runs
+    qtbot.waitUntil(lambda: not controller.is_running, timeout=3000)
+    controller.set_policy(SchedulePolicy(interval_s=60, work_start=clock(8, 0), work_end=clock(19, 0)))
+    controller._on_schedule_tick()
+    qtbot.waitUntil(lambda: len(runner.calls) == 2 and not controller.is_running, timeout=3000)
+    controller.stop()
+    dispose(controller)
+
+
+def test_master_password_error_is_never_clipped(qtbot: Any, task_runner: TaskRunner, ui_language: Any,
+                                                home: AppPaths) -> None:
+    from gui.master_password_dialog import MasterPasswordDialog
+    from tests.gui_fixtures import FakeService, FakeSyncRunner
+    from tests.test_gui_app import FakeCredentials
+
+    dialog = MasterPasswordDialog(FakeService(home, FakeServices(), FakeSyncRunner(),
+                                              FakeCredentials(needs_password=True)), task_runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog._show_error("Неверный мастер-пароль: файл с паролями не расшифровывается. Проверьте мастер-пароль "
+                       "(раскладку клавиатуры и регистр букв); если пароль забыт, удалите файл secrets.bin и "
+                       "введите пароль 1С и вебхук заново в настройках.")
+    qtbot.wait(20)
+    label = dialog.error_label
+    assert label.height() >= label.heightForWidth(label.width())
+    assert dialog.rect().contains(label.geometry())
