@@ -283,3 +283,40 @@ def _link_of(service: SyncService, ref: str) -> str:
         return link.b24_id
     finally:
         store.close()
+
+
+@pytest.mark.integration
+def test_stop_cuts_a_request_to_a_silent_portal(home: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A portal that holds its answer for 20 s: Stop still ends the call within a second (not the read timeout)."""
+    from core.bitrix24.client import Bitrix24Client
+    from core.errors import Cancelled
+    from core.sandbox.bitrix24 import server as b24_server
+    from core.sandbox.bitrix24.server import Bitrix24Sandbox
+
+    monkeypatch.setattr(b24_server, "SLOW_ANSWER_SECONDS", 20.0)
+    sandbox = Bitrix24Sandbox(cert_dir=home.data_dir / "b24", rate=50, burst=500)
+    sandbox.start()
+    try:
+        cancel = threading.Event()
+        client = Bitrix24Client(sandbox.webhook_url, ca_file=sandbox.ca_file, cancel=cancel)
+        sandbox.inject_fault("profile", "slow_after_write")
+        outcome: dict[str, Any] = {}
+
+        def call() -> None:
+            try:
+                client.call("profile")
+            except BaseException as exc:
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=call)
+        thread.start()
+        time.sleep(0.5)  # the request is out, the portal is silent
+        pressed = time.monotonic()
+        cancel.set()
+        thread.join(5)
+        assert not thread.is_alive()
+        assert time.monotonic() - pressed < 1.0
+        assert isinstance(outcome.get("error"), Cancelled)
+        client.close()
+    finally:
+        sandbox.stop()

@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 import requests
 import urllib3.exceptions
 
-from core.cancel import cancellable_sleep, raise_if_cancelled
+from core.cancel import InterruptibleSession, cancellable_sleep, raise_if_cancelled
 from core.errors import AnswerLost, Cancelled, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
 
@@ -125,6 +125,8 @@ class Bitrix24Client:
         self._bucket = LeakyBucket(rate, max(1, burst - BURST_HEADROOM), sleep=sleep, clock=clock)
         self._operating = OperatingTracker(clock=clock)
         self._session = requests.Session()
+        # a Stop cuts a request waiting for a silent portal instead of waiting out the read timeout
+        self._interruptible = InterruptibleSession(self._session, cancel)
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         if proxy:
             self._session.proxies = {"http": proxy, "https": proxy}
@@ -257,6 +259,7 @@ class Bitrix24Client:
         return isinstance(result, Mapping) and bool(result.get("isExisting")) and bool(result.get("isAvailable"))
 
     def close(self) -> None:
+        self._interruptible.close()
         self._session.close()
 
     def __enter__(self) -> Bitrix24Client:
@@ -291,6 +294,7 @@ class Bitrix24Client:
                     allow_redirects=False,
                 )
             except requests.exceptions.RequestException as exc:
+                raise_if_cancelled(self._cancel)  # cut by a Stop: say so, not "connection lost"
                 lost_reason = self._transport_failure(method, exc)
                 if is_read and read_retries < self.max_read_retries:
                     self._sleep(backoff_delay(read_retries, base=1.0))

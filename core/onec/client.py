@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
-from core.cancel import cancellable_sleep, raise_if_cancelled
+from core.cancel import InterruptibleSession, cancellable_sleep, raise_if_cancelled
 from core.errors import (
     AnswerLost,
     ConfigError,
@@ -93,6 +93,7 @@ class OneCClient:
         split = urlsplit(self.base_url)
         self.host = mask_url(f"{split.scheme}://{split.hostname or ''}{f':{split.port}' if split.port else ''}")
         self.session = requests.Session()
+        self._interruptible = InterruptibleSession(self.session, cancel)
         self.session.auth = _Utf8BasicAuth(user, password)
         self.session.headers.update({"Accept": "application/json", "User-Agent": "SyncBridge/0.1"})
         if ca_file is not None and not Path(ca_file).is_file():
@@ -107,6 +108,7 @@ class OneCClient:
             self.session.proxies = {"http": proxy, "https": proxy}
 
     def close(self) -> None:
+        self._interruptible.close()
         self.session.close()
 
     def __enter__(self) -> OneCClient:
@@ -327,15 +329,23 @@ class OneCClient:
                 ) from None
             raise
 
+    def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """session.request, but a request cut by a Stop (see core.cancel.InterruptibleSession) says so."""
+        try:
+            return self.session.request(method, url, **kwargs)
+        except requests.RequestException:
+            raise_if_cancelled(self.cancel)
+            raise
+
     def _write(self, method: str, url: str, body: dict | None, entity_set: str, *, action: str,
                expect_body: bool = True) -> dict:
         data = dumps(body) if body is not None else b""
         lost_hint = ("Запись могла сохраниться в 1С. Прежде чем повторять, найдите объект в 1С "
                      "(по ключу или реквизитам) — повторная отправка может создать дубль.")
         try:
-            response = self.session.request(method, url, data=data, timeout=self.timeout, verify=self._verify,
-                                            allow_redirects=False,
-                                            headers={"Content-Type": "application/json;charset=utf-8"})
+            response = self._request(method, url, data=data, timeout=self.timeout, verify=self._verify,
+                                     allow_redirects=False,
+                                     headers={"Content-Type": "application/json;charset=utf-8"})
         except requests.exceptions.SSLError as exc:
             raise self._tls_failed(exc) from None
         except requests.RequestException as exc:
@@ -403,8 +413,8 @@ class OneCClient:
             last = attempt == attempts - 1
             raise_if_cancelled(self.cancel)
             try:
-                response = self.session.request(method, url, timeout=self.timeout, stream=stream,
-                                                verify=self._verify, allow_redirects=False)
+                response = self._request(method, url, timeout=self.timeout, stream=stream,
+                                         verify=self._verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise self._tls_failed(exc) from None
             except requests.exceptions.ConnectionError as exc:  # incl. ConnectTimeout and a dropped connection
