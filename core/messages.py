@@ -166,6 +166,62 @@ ENTITY_LABELS: dict[str, str] = {
 }
 
 
+# connector errors people meet at setup and during a sync: (message, hint) templates; the exception carries the
+# rendered Russian text and, for the GUI, the code and parameters (context "errors"; see ``error``)
+ERRORS: dict[str, tuple[str, str]] = {
+    "onec_auth": ("1С отклонила логин или пароль пользователя «{user}» ({host}).",
+                  "Проверьте имя пользователя и пароль 1С в настройках подключения. Пользователю 1С должна быть "
+                  "разрешена аутентификация 1С:Предприятия (логин и пароль), а не только вход через Windows/ОС."),
+    "onec_connection": ("Не удалось связаться с 1С по адресу {host}: {reason}.",
+                        "Проверьте, что веб-сервер с публикацией базы 1С запущен, адрес и порт указаны верно, "
+                        "а сеть и брандмауэр пропускают подключение."),
+    "onec_tls": ("Не удалось установить защищённое соединение с {host}: сертификат сервера не прошёл проверку.",
+                 "Укажите в настройках файл корневого сертификата вашей организации (CA)."),
+    "b24_tls": ("Сертификат сервера Битрикс24 {host} не прошёл проверку: {reason}.",
+                "Если это коробочный Битрикс24 с сертификатом внутреннего центра сертификации организации, укажите "
+                "файл сертификата этого центра (PEM) в поле «Сертификат ЦС портала» — его выдаёт администратор "
+                "сети."),
+    "b24_connection": ("Не удалось подключиться к Битрикс24 {host}: {reason}.",
+                       "Проверьте адрес портала, доступность сервера из этой сети и настройки прокси."),
+    "b24_webhook_rejected": ("Битрикс24 не принял вебхук {webhook} ({detail}).",
+                             "Вебхук удалён, просрочен или его код изменился (например, его отредактировал "
+                             "администратор). Создайте новый входящий вебхук в Битрикс24 и укажите его адрес в "
+                             "профиле."),
+}
+
+#: words the connectors put into ``{reason}``: translated by the GUI like the templates around them
+ERROR_FRAGMENTS: dict[str, str] = {
+    "connect_timeout": "сервер не ответил на подключение",
+    "read_timeout": "сервер не ответил за отведённое время",
+    "dns": "имя сервера не найдено (DNS)",
+    "refused": "соединение отклонено (на этом порту никто не принимает подключения)",
+    "reset": "соединение разорвано сервером без ответа",
+    "connection": "ошибка соединения",
+    "refused_b24": "соединение отклонено (порт закрыт или сервер не запущен)",
+    "connect_timeout_b24": "истекло время ожидания подключения",
+    "tls_hostname": "сертификат выдан на другое имя сервера — проверьте адрес портала",
+    "tls_expired": "срок действия сертификата истёк или ещё не начался",
+    "tls_unknown_ca": "сертификат выдан неизвестным центром сертификации (внутренним центром организации или сам "
+                      "собой)",
+    "tls_revoked": "сертификат отозван",
+    "tls_other": "подлинность сервера не подтверждена",
+}
+
+
+def error(cls: type, code: str, params: dict[str, Any] | None = None, **exc_kwargs: Any) -> Any:
+    """An exception of ``cls`` with the Russian text of ``ERRORS[code]``; ``template``/``params`` let the GUI
+    show it in the interface language."""
+    params = params or {}
+    message, hint = ERRORS[code]
+    try:
+        exc = cls(message.format(**params), hint.format(**params), **exc_kwargs)
+    except (KeyError, IndexError):
+        exc = cls(message, hint, **exc_kwargs)
+    exc.template = code
+    exc.params = params
+    return exc
+
+
 def render(code: str, params: dict[str, Any] | None = None, table: dict[str, str] = REASONS) -> str:
     template = table[code]
     try:

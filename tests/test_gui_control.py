@@ -517,3 +517,34 @@ def test_master_password_error_is_never_clipped(qtbot: Any, task_runner: TaskRun
     label = dialog.error_label
     assert label.height() >= label.heightForWidth(label.width())
     assert dialog.rect().contains(label.geometry())
+
+
+def test_connector_errors_speak_the_interface_language(qapp: Any, ui_language: Any, home: AppPaths) -> None:
+    import re
+
+    from core.bitrix24.client import Bitrix24Client
+    from core.errors import AuthFailed, TLSFailed
+    from core.onec.client import OneCClient
+    from core.sandbox.bitrix24.server import Bitrix24Sandbox
+    from core.sandbox.onec.server import OneCSandbox
+    from gui.error_text import describe_error
+
+    portal = Bitrix24Sandbox(cert_dir=home.data_dir / "b24")
+    onec = OneCSandbox(users={"Интеграция": "верный"})
+    portal.start()
+    onec.start()
+    try:
+        with pytest.raises(TLSFailed) as tls:
+            Bitrix24Client(portal.webhook_url).call("profile")  # the sandbox's private CA is not trusted
+        with pytest.raises(AuthFailed) as auth:
+            OneCClient(onec.url, "Интеграция", "неверный").service_entity_sets()
+        assert "неизвестным центром сертификации" in describe_error(tls.value)  # Russian first
+        ui_language("en")
+        text = describe_error(tls.value)
+        assert text.startswith("The certificate of the Bitrix24 server 127.0.0.1")
+        assert "unknown certificate authority" in text and "Portal CA certificate" in text
+        assert not re.search("[А-Яа-яЁё]", text)
+        assert describe_error(auth.value).startswith("1C rejected the login or password of the user “Интеграция”")
+    finally:
+        portal.stop()
+        onec.stop()

@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 import requests
 import urllib3.exceptions
 
+from core import messages
 from core.cancel import InterruptibleSession, cancellable_sleep, raise_if_cancelled
 from core.errors import AnswerLost, Cancelled, ConfigError, ConnectionFailed, RemoteError, SyncBridgeError, TLSFailed
 from core.redact import SecretMaskingFilter, mask_text
@@ -62,15 +63,16 @@ BURST_HEADROOM = 2
 def _tls_reason_ru(detail: str) -> str:
     """OpenSSL's English reason in words an admin reads (the original goes to the log)."""
     low = detail.lower()
+    fragments = messages.ERROR_FRAGMENTS
     if "hostname mismatch" in low or "doesn't match" in low or "not valid for" in low:
-        return "сертификат выдан на другое имя сервера — проверьте адрес портала"
+        return fragments["tls_hostname"]
     if "expired" in low:
-        return "срок действия сертификата истёк или ещё не начался"
+        return fragments["tls_expired"]
     if "self-signed" in low or "self signed" in low or "unable to get local issuer" in low or "unknown ca" in low:
-        return "сертификат выдан неизвестным центром сертификации (внутренним центром организации или сам собой)"
+        return fragments["tls_unknown_ca"]
     if "revoked" in low:
-        return "сертификат отозван"
-    return "подлинность сервера не подтверждена"
+        return fragments["tls_revoked"]
+    return fragments["tls_other"]
 
 
 def _checking(sleep: Callable[[float], None], cancel: threading.Event) -> Callable[[float], None]:
@@ -407,19 +409,12 @@ class Bitrix24Client:
         if isinstance(exc, requests.exceptions.SSLError) and not any(m in detail for m in _EOF_MARKERS):
             found = _TLS_REASON_RE.search(detail)
             log.info("Bitrix24 TLS failure on %s: %s", host, found.group(1).strip() if found else detail)
-            raise TLSFailed(
-                f"Сертификат сервера Битрикс24 {host} не прошёл проверку: {_tls_reason_ru(detail)}.",
-                "Если это коробочный Битрикс24 с сертификатом внутреннего центра сертификации организации, "
-                "укажите файл сертификата этого центра (PEM) в поле «Сертификат ЦС портала» — его выдаёт "
-                "администратор сети.",
-            ) from None
+            raise messages.error(TLSFailed, "b24_tls", {"host": host, "reason": _tls_reason_ru(detail)}) from None
         if isinstance(exc, requests.exceptions.ConnectTimeout) or (
             isinstance(exc, requests.exceptions.ConnectionError) and _never_sent(exc)
         ):
-            raise ConnectionFailed(
-                f"Не удалось подключиться к Битрикс24 {host}: {_short_reason(exc)}.",
-                "Проверьте адрес портала, доступность сервера из этой сети и настройки прокси.",
-            ) from None
+            raise messages.error(ConnectionFailed, "b24_connection",
+                                 {"host": host, "reason": _short_reason(exc)}) from None
         if isinstance(exc, requests.exceptions.ReadTimeout):
             return f"нет ответа за {self._timeout[1]:.0f} с"
         if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
@@ -463,12 +458,12 @@ def _short_reason(exc: Exception) -> str:
     if isinstance(reason, urllib3.exceptions.MaxRetryError) and reason.reason is not None:
         reason = reason.reason
     if isinstance(reason, urllib3.exceptions.NameResolutionError):
-        return "имя сервера не найдено (DNS)"
+        return messages.ERROR_FRAGMENTS["dns"]
     text = mask_text(str(reason))
     if "Connection refused" in text:
-        return "соединение отклонено (порт закрыт или сервер не запущен)"
+        return messages.ERROR_FRAGMENTS["refused_b24"]
     if isinstance(reason, urllib3.exceptions.ConnectTimeoutError) or "timed out" in text:
-        return "истекло время ожидания подключения"
+        return messages.ERROR_FRAGMENTS["connect_timeout_b24"]
     # drop the pool/URL boilerplate; the masked tail after the last colon is the useful part
     return text.rsplit(": ", 1)[-1].strip(" ')\"") or type(reason).__name__
 

@@ -6,6 +6,7 @@ in the docs table), the ``error`` string is what the portal actually means.
 
 from __future__ import annotations
 
+from core import messages
 from core.errors import AccessDenied, AuthFailed, RemoteError, SyncBridgeError
 from core.redact import mask_text
 from core.server_text import sanitise
@@ -76,11 +77,7 @@ def error_for(method: str, info: ErrorInfo, status: int | None, webhook_masked: 
     """The exception for a failed top-level call."""
     key = info.key
     if key in AUTH_CODES:
-        return AuthFailed(
-            f"Битрикс24 не принял вебхук {webhook_masked} ({_detail(info)}).",
-            "Вебхук удалён, просрочен или его код изменился (например, его отредактировал администратор). "
-            "Создайте новый входящий вебхук в Битрикс24 и укажите его адрес в профиле.",
-        )
+        return messages.error(AuthFailed, "b24_webhook_rejected", {"webhook": webhook_masked, "detail": _detail(info)})
     if key == "INSUFFICIENT_SCOPE":
         error = remote_error(method, info, status)
         return AccessDenied(error.message, error.hint)

@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3.exceptions
 
+from core import messages
 from core.cancel import InterruptibleSession, cancellable_sleep, raise_if_cancelled
 from core.errors import (
     AnswerLost,
@@ -445,33 +446,26 @@ class OneCClient:
                          host=self.host, user=self.user, action=action, entity_set=entity_set)
 
     def _connection_failed(self, exc: requests.RequestException) -> ConnectionFailed:
-        return ConnectionFailed(
-            f"Не удалось связаться с 1С по адресу {self.host}: {_reason(exc)}.",
-            "Проверьте, что веб-сервер с публикацией базы 1С запущен, адрес и порт указаны верно, "
-            "а сеть и брандмауэр пропускают подключение.",
-        )
+        return messages.error(ConnectionFailed, "onec_connection", {"host": self.host, "reason": _reason(exc)})
 
     def _tls_failed(self, exc: requests.RequestException) -> TLSFailed:
-        return TLSFailed(
-            f"Не удалось установить защищённое соединение с {self.host}: сертификат сервера не прошёл проверку.",
-            "Укажите в настройках файл корневого сертификата вашей организации (CA). Проверку сертификата "
-            "отключить нельзя.",
-        )
+        return messages.error(TLSFailed, "onec_tls", {"host": self.host})
 
 
 def _reason(exc: BaseException) -> str:
+    fragments = messages.ERROR_FRAGMENTS
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "сервер не ответил на подключение"
+        return fragments["connect_timeout"]
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "сервер не ответил за отведённое время"
+        return fragments["read_timeout"]
     text = repr(exc)
     if "NameResolution" in text or "getaddrinfo" in text or "Name or service not known" in text:
-        return "имя сервера не найдено (DNS)"
+        return fragments["dns"]
     if "Connection refused" in text or "ConnectionRefused" in text or "WinError 10061" in text:
-        return "соединение отклонено (на этом порту никто не принимает подключения)"
+        return fragments["refused"]
     if "RemoteDisconnected" in text or "reset" in text.lower() or "aborted" in text.lower():
-        return "соединение разорвано сервером без ответа"
-    return "ошибка соединения"
+        return fragments["reset"]
+    return fragments["connection"]
 
 
 def refused_redirect(host: str, response: requests.Response) -> ConfigError:

@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from core import messages
 from core.errors import AccessDenied, AuthFailed, NotPublished, RemoteError, SyncBridgeError
 from core.onec.payload import loads
 from core.server_text import sanitise
@@ -123,11 +124,7 @@ def map_error(status: int, body: bytes, content_type: str, *, host: str, user: s
     if status == 401:
         if code == "20":
             return _access_denied(user, entity_set, summary)
-        return AuthFailed(
-            f"1С отклонила логин или пароль пользователя «{user}» ({host}).",
-            "Проверьте имя пользователя и пароль 1С в настройках подключения. Пользователю 1С должна быть "
-            "разрешена аутентификация 1С:Предприятия (логин и пароль), а не только вход через Windows/ОС.",
-        )
+        return messages.error(AuthFailed, "onec_auth", {"user": user, "host": host})
     if status == 403:
         return _access_denied(user, entity_set, summary)
     if status == 404 and error is not None and entity_set is not None and code != "9":

@@ -1550,6 +1550,106 @@ If the error happens again, send this folder to support.</translation>
         <source>Внутренняя ошибка программы ({kind}). Подробности записаны в файл журнала программы; передайте его в поддержку.</source>
         <translation>Internal program error ({kind}). The details are in the program log file; please send it to support.</translation>
     </message>
+    <message>
+        <source>сервер не ответил на подключение</source>
+        <translation>the server did not accept the connection</translation>
+    </message>
+    <message>
+        <source>истекло время ожидания подключения</source>
+        <translation>the connection timed out</translation>
+    </message>
+    <message>
+        <source>ошибка соединения</source>
+        <translation>connection error</translation>
+    </message>
+    <message>
+        <source>имя сервера не найдено (DNS)</source>
+        <translation>server name not found (DNS)</translation>
+    </message>
+    <message>
+        <source>сервер не ответил за отведённое время</source>
+        <translation>the server did not answer in time</translation>
+    </message>
+    <message>
+        <source>соединение отклонено (на этом порту никто не принимает подключения)</source>
+        <translation>connection refused (nothing accepts connections on this port)</translation>
+    </message>
+    <message>
+        <source>соединение отклонено (порт закрыт или сервер не запущен)</source>
+        <translation>connection refused (the port is closed or the server is not running)</translation>
+    </message>
+    <message>
+        <source>соединение разорвано сервером без ответа</source>
+        <translation>the server dropped the connection without an answer</translation>
+    </message>
+    <message>
+        <source>срок действия сертификата истёк или ещё не начался</source>
+        <translation>the certificate has expired or is not yet valid</translation>
+    </message>
+    <message>
+        <source>сертификат выдан на другое имя сервера — проверьте адрес портала</source>
+        <translation>the certificate was issued for another server name — check the portal address</translation>
+    </message>
+    <message>
+        <source>подлинность сервера не подтверждена</source>
+        <translation>the server&apos;s identity could not be confirmed</translation>
+    </message>
+    <message>
+        <source>сертификат отозван</source>
+        <translation>the certificate has been revoked</translation>
+    </message>
+    <message>
+        <source>сертификат выдан неизвестным центром сертификации (внутренним центром организации или сам собой)</source>
+        <translation>the certificate was issued by an unknown certificate authority (an internal one, or it is self-signed)</translation>
+    </message>
+    <message>
+        <source>Не удалось подключиться к Битрикс24 {host}: {reason}.</source>
+        <translation>Could not connect to Bitrix24 {host}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Проверьте адрес портала, доступность сервера из этой сети и настройки прокси.</source>
+        <translation>Check the portal address, that the server is reachable from this network, and the proxy settings.</translation>
+    </message>
+    <message>
+        <source>Сертификат сервера Битрикс24 {host} не прошёл проверку: {reason}.</source>
+        <translation>The certificate of the Bitrix24 server {host} failed verification: {reason}.</translation>
+    </message>
+    <message>
+        <source>Если это коробочный Битрикс24 с сертификатом внутреннего центра сертификации организации, укажите файл сертификата этого центра (PEM) в поле «Сертификат ЦС портала» — его выдаёт администратор сети.</source>
+        <translation>If this is an on-premises Bitrix24 with a certificate from your organisation&apos;s internal certificate authority, select that authority&apos;s certificate file (PEM) in the “Portal CA certificate” field — your network administrator has it.</translation>
+    </message>
+    <message>
+        <source>Битрикс24 не принял вебхук {webhook} ({detail}).</source>
+        <translation>Bitrix24 rejected the webhook {webhook} ({detail}).</translation>
+    </message>
+    <message>
+        <source>Вебхук удалён, просрочен или его код изменился (например, его отредактировал администратор). Создайте новый входящий вебхук в Битрикс24 и укажите его адрес в профиле.</source>
+        <translation>The webhook was deleted, has expired or its code changed (for example, an administrator edited it). Create a new incoming webhook in Bitrix24 and enter its address in the settings.</translation>
+    </message>
+    <message>
+        <source>1С отклонила логин или пароль пользователя «{user}» ({host}).</source>
+        <translation>1C rejected the login or password of the user “{user}” ({host}).</translation>
+    </message>
+    <message>
+        <source>Проверьте имя пользователя и пароль 1С в настройках подключения. Пользователю 1С должна быть разрешена аутентификация 1С:Предприятия (логин и пароль), а не только вход через Windows/ОС.</source>
+        <translation>Check the 1C user name and password in the connection settings. The 1C user must be allowed 1C:Enterprise authentication (login and password), not only Windows/OS sign-in.</translation>
+    </message>
+    <message>
+        <source>Не удалось связаться с 1С по адресу {host}: {reason}.</source>
+        <translation>Could not reach 1C at {host}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Проверьте, что веб-сервер с публикацией базы 1С запущен, адрес и порт указаны верно, а сеть и брандмауэр пропускают подключение.</source>
+        <translation>Check that the web server publishing the 1C base is running, that the address and port are right, and that the network and firewall let the connection through.</translation>
+    </message>
+    <message>
+        <source>Не удалось установить защищённое соединение с {host}: сертификат сервера не прошёл проверку.</source>
+        <translation>Could not set up a secure connection to {host}: the server certificate failed verification.</translation>
+    </message>
+    <message>
+        <source>Укажите в настройках файл корневого сертификата вашей организации (CA).</source>
+        <translation>Select your organisation&apos;s root certificate (CA) file in the settings.</translation>
+    </message>
 </context>
 <context>
     <name>journal</name>
