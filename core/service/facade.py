@@ -396,7 +396,7 @@ class SyncService:
         """How many records the portal holds per entity (one cheap list call each); None when it cannot say."""
         from core.connections import open_bitrix24
 
-        methods = {"counterparty": "crm.company.list"}
+        methods = {"counterparty": "crm.company.list", "contact": "crm.contact.list"}
         totals: dict[str, int | None] = {}
         wanted = [e for e in entities if e in methods]
         if not wanted:

@@ -106,11 +106,13 @@ class OneCPage(ConnectionPage):
     def on_input_changed(self) -> None:
         self._detected = None
 
-    def _on_checked(self, report: Any, fingerprint: Hashable) -> None:
+    def _on_checked(self, report: Any, fingerprint: Hashable, generation: int) -> None:
+        if generation != self._generation:
+            return  # a cancelled or timed-out check: its answer no longer counts
         detected = getattr(report, "profile", None)
         if fingerprint == self.fingerprint() and self.chosen_profile() == AUTO:
             self._detected = detected if isinstance(detected, str) else None
-        super()._on_checked(report, fingerprint)
+        super()._on_checked(report, fingerprint, generation)
 
     def password_or_none(self) -> str | None:
         """The typed password; None when the field is empty in settings mode (keep the saved one)."""
