@@ -265,6 +265,7 @@ def status_data(paths: AppPaths) -> dict[str, Any]:
     data["conflicts_open"] = info.conflicts_open
     data["conflicts"] = [{"title": c.title, "reason": c.reason, "ours": c.ours, "theirs": c.theirs,
                           "created_at": c.created_at.isoformat()} for c in info.conflicts]
+    data["paused_until"] = info.paused_until.isoformat(timespec="minutes") if info.paused_until else None
     return data
 
 
@@ -291,6 +292,9 @@ def cmd_status(paths: AppPaths, *, as_json: bool) -> int:
             print(f"Ошибка: {run['error']}")
     queue = data["queue"]
     print(f"Очередь записи: {sum(queue.values())}" + (f" ({queue})" if queue else ""))
+    if data.get("paused_until"):
+        paused = datetime.fromisoformat(data["paused_until"]).strftime("%d.%m.%Y %H:%M")
+        print(f"Расписание приостановлено до {paused}")
     print(f"Возможных дублей на проверку: {data['duplicates_open']}")
     if data["conflicts"]:
         print(f"Конфликтов (изменение не записано поверх другой стороны): {len(data['conflicts'])}")

@@ -73,7 +73,7 @@ def onec_required_sets(profile_name: str) -> list[str]:
 
 def check_onec(url: str, user: str, password: str, profile_name: str = AUTO_PROFILE,
                ca_file: str | None = None, *, cache_dir: Path | None = None,
-               timeout: tuple[float, float] = (10, 60)) -> CheckReport:
+               timeout: tuple[float, float] = (10, 60), proxy: str = "") -> CheckReport:
     """Reach, log in, read $metadata, tell the configuration, and judge every entity of the profile against the
     publication. ``profile_name`` "auto" takes the detected configuration; ``report.profile`` is the one used.
     ``cache_dir``: where $metadata is kept (the data folder); a temporary folder when None."""
@@ -85,7 +85,7 @@ def check_onec(url: str, user: str, password: str, profile_name: str = AUTO_PROF
     if not user:
         report.add(False, "onec_no_user")
         return report
-    client = OneCClient(url, user, password, ca_file=ca_file, timeout=timeout, retry_delays=(0.5,))
+    client = OneCClient(url, user, password, ca_file=ca_file, timeout=timeout, retry_delays=(0.5,), proxy=proxy)
     try:
         if cache_dir is not None:
             _check_onec_steps(client, url, user, profile_name, report, cache_dir)
@@ -179,7 +179,7 @@ def _readable(client: OneCClient, entity_set: str) -> bool:
 
 
 def check_bitrix24(webhook_url: str, ca_file: str | None = None, *,
-                   timeout: tuple[float, float] = (5, 30)) -> CheckReport:
+                   timeout: tuple[float, float] = (5, 30), proxy: str = "") -> CheckReport:
     report = CheckReport()
     try:
         hook = parse_webhook_url(webhook_url)
@@ -187,7 +187,7 @@ def check_bitrix24(webhook_url: str, ca_file: str | None = None, *,
         report.add(False, "error", error=exc.user_text())
         return report
     report.add(True, "b24_webhook_parsed", url=hook.masked)
-    client = Bitrix24Client(webhook_url, ca_file=ca_file, timeout=timeout)
+    client = Bitrix24Client(webhook_url, ca_file=ca_file, timeout=timeout, proxy=proxy)
     try:
         scopes = set(client.scopes())
     except ConnectionFailed as exc:  # includes TLSFailed: the text says how to trust a box's CA

@@ -271,6 +271,8 @@ class SettingsWindow(QWidget):
         chosen = [entity for entity, check in self.entity_checks.items() if check.isChecked()]
         # every entity ticked = the default "all the configuration maps" (new entities then come in by themselves)
         entities = [] if len(chosen) == len(self.entity_checks) else chosen
+        if not self.entity_checks:  # the list has not arrived yet: keep what was saved
+            entities = list(self._profile.entities)
         settings = {name: dict(values) for name, values in self._profile.entity_settings.items()}
         for entity, key, value in ((PRICE_ENTITY, "price_types", _lines(self.price_types.toPlainText())),
                                    (STOCK_ENTITY, "warehouses", _lines(self.warehouses.toPlainText())),
@@ -321,8 +323,10 @@ class SettingsWindow(QWidget):
         def work(context: TaskContext) -> tuple[Any, Any]:
             onec_password = password if password is not None else service.saved_secret(SECRET_ONEC_PASSWORD) or ""
             hook = webhook if webhook is not None else service.saved_secret(SECRET_B24_WEBHOOK) or ""
-            return (service.check_onec(profile.onec_url, profile.onec_user, onec_password, profile.onec_profile),
-                    service.check_bitrix24(hook, profile.bitrix24_ca_file))
+            # checked the way the next sync will connect: through the proxy being saved
+            return (service.check_onec(profile.onec_url, profile.onec_user, onec_password, profile.onec_profile,
+                                       proxy=profile.proxy),
+                    service.check_bitrix24(hook, profile.bitrix24_ca_file, proxy=profile.proxy))
 
         def checked(reports: tuple[Any, Any]) -> None:
             onec, b24 = reports

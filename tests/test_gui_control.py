@@ -299,7 +299,8 @@ def test_settings_window_saves_tabs_and_rechecks_changed_connections(qtbot: Any,
     assert profile.entity_settings == {"product": {"price_types": ["Розничная", "Оптовая"]},
                                        "deal": {"stage_map": {"Счёт выставлен": "К оплате"}}}
     assert profile.entities == []  # everything ticked: every entity the configuration maps
-    assert window.entity_table.rowCount() >= 1 and window.entity_table.item(0, 0).text() == "Контрагенты"
+    qtbot.waitUntil(lambda: window.entity_table.rowCount() >= 1, timeout=5000)  # read from the registry
+    assert window.entity_table.item(0, 0).text() == "Контрагенты"
     assert profile.autostart
     autostart_file = tmp_path / "xdg-config" / "autostart" / "syncbridge.desktop"
     assert autostart_file.exists() and "gui.launcher" in autostart_file.read_text()
@@ -311,7 +312,15 @@ def test_settings_window_saves_tabs_and_rechecks_changed_connections(qtbot: Any,
     assert "✖" in window.check_report.toPlainText()
     assert service.profile().schedule_minutes == 30 and len(saved) == 1
     assert window.tabs.currentIndex() == 0
+    # a proxy is checked too: the connections go through it (here: nothing listens, so nothing is saved)
     window.onec_password.clear()
+    window.tabs.setCurrentIndex(5)
+    window.proxy.setText("http://127.0.0.1:9")
+    window.status_label.clear()
+    window.save()
+    qtbot.waitUntil(lambda: "не сохранены" in window.status_label.text(), timeout=30_000)
+    assert service.profile().proxy == "" and len(saved) == 1
+    window.proxy.clear()
     window.autostart.setChecked(False)
     window.save()
     qtbot.waitUntil(lambda: len(saved) == 2, timeout=5000)

@@ -109,17 +109,27 @@ class SyncService:
         ProfileStore(self.paths).save(profile)
 
     def check_onec(self, url: str, user: str, password: str, profile_name: str = "auto",
-                   ca_file: str | None = None) -> Any:
+                   ca_file: str | None = None, proxy: str | None = None) -> Any:
+        """``proxy``: the one to check through (settings being edited); None = the saved profile's."""
         from core.connection_check import check_onec
 
         # the publication's $metadata read by the check is kept for the first sync (data folder)
         return check_onec(url, user, password, profile_name, ca_file, cache_dir=self.paths.data_dir / "onec",
-                          timeout=CHECK_TIMEOUT)
+                          timeout=CHECK_TIMEOUT, proxy=self._proxy(proxy))
 
-    def check_bitrix24(self, webhook_url: str, ca_file: str | None = None) -> Any:
+    def check_bitrix24(self, webhook_url: str, ca_file: str | None = None, proxy: str | None = None) -> Any:
         from core.connection_check import check_bitrix24
 
-        return check_bitrix24(webhook_url, ca_file, timeout=CHECK_TIMEOUT)
+        return check_bitrix24(webhook_url, ca_file, timeout=CHECK_TIMEOUT, proxy=self._proxy(proxy))
+
+    def _proxy(self, proxy: str | None) -> str:
+        if proxy is not None:
+            return proxy
+        try:
+            profile = self.profile()
+        except ConfigError:
+            return ""
+        return profile.proxy if profile else ""
 
     def sales_choices(self, onec_url: str, onec_user: str, onec_password: str, webhook_url: str,
                       ca_file: str | None = None, profile_name: str = "ut11") -> Any:
