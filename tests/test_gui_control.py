@@ -37,8 +37,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def slow_demo(home: AppPaths) -> Iterator[tuple[DemoEnvironment, AppPaths]]:
-    """Sandboxes where the portal allows one request every 4 s: lookups spend their time in the client's waits."""
-    environment = DemoEnvironment(home, rate=0.25, burst=3)
+    """Sandboxes where the portal allows one request every 10 s: lookups spend their time in the client's waits."""
+    environment = DemoEnvironment(home, rate=0.1, burst=3)
     paths = environment.start()
     yield environment, paths
     environment.stop()
@@ -87,11 +87,13 @@ def test_stop_during_a_long_lookup_from_the_window(qtbot: Any, task_runner: Task
     assert window.state_label.text().startswith("Идёт синхронизация: ") and "из 25" in window.state_label.text()
     assert window.progress.maximum() == 25
     assert window.live_counts_label.text().startswith("Создано: 0")
-    qtbot.wait(500)  # inside a 4-second throttle wait now
+    qtbot.wait(500)  # inside a 10-second throttle wait now
     pressed = time.monotonic()
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not controller.is_running, timeout=5000)
-    assert time.monotonic() - pressed < 1.0
+    took = time.monotonic() - pressed
+    # typically 0.2-0.6 s; the bound leaves room for a loaded shared machine, far below the 10 s an ignored Stop waits
+    assert took < 2.5, took
     assert controller.snapshot().state == SyncState.IDLE and controller.snapshot().error_text is None
     assert _last_status(paths) == "cancelled"
     qtbot.waitUntil(lambda: "остановлена пользователем" in window.summary_label.text(), timeout=5000)
@@ -120,7 +122,8 @@ def test_quit_during_a_sync_asks_then_stops_cleanly(qtbot: Any, ui_language: Any
         qtbot.wait(300)
         pressed = time.monotonic()
         app.quit_app()  # "yes": the sync stops, then the program quits
-        assert exits == [0] and time.monotonic() - pressed < 2.0
+        took = time.monotonic() - pressed
+        assert exits == [0] and took < 3.0, took  # the old shutdown waited up to 15 s
         assert not app.controller.is_running
         assert "Идёт синхронизация. Остановить её и выйти?" in questions[0]
         assert _last_status(paths) == "cancelled"  # recorded as stopped, never as an error

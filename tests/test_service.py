@@ -185,8 +185,8 @@ def demo(home: Any) -> Any:
 def test_stop_during_a_long_lookup_is_honoured_within_a_second(home: Any) -> None:
     from core.sandbox.demo import DemoEnvironment
 
-    # a portal that allows one request every 4 seconds: every lookup batch waits in the client's throttle
-    environment = DemoEnvironment(home, rate=0.25, burst=3)
+    # a portal that allows one request every 10 seconds: every lookup batch waits in the client's throttle
+    environment = DemoEnvironment(home, rate=0.1, burst=3)
     try:
         service = SyncService(environment.start())
         cancel = threading.Event()
@@ -207,7 +207,9 @@ def test_stop_during_a_long_lookup_is_honoured_within_a_second(home: Any) -> Non
         cancel.set()
         thread.join(10)
         assert not thread.is_alive()
-        assert time.monotonic() - pressed < 1.0
+        took = time.monotonic() - pressed
+        # typically 0.2-0.6 s; room for a loaded machine, far below the 10 s pacing an ignored Stop would sit out
+        assert took < 2.5, took
         report = result["report"]
         assert report.status == "cancelled"
         assert service.last_run().status == "cancelled"  # recorded as stopped, never as an error
@@ -317,7 +319,8 @@ def test_stop_cuts_a_request_to_a_silent_portal(home: Any, monkeypatch: pytest.M
         cancel.set()
         thread.join(5)
         assert not thread.is_alive()
-        assert time.monotonic() - pressed < 1.0
+        took = time.monotonic() - pressed
+        assert took < 2.5, took  # the portal holds its answer 20 s
         assert isinstance(outcome.get("error"), Cancelled)
         client.close()
     finally:
