@@ -124,8 +124,8 @@ def test_window_reads_the_real_state_store(qtbot: Any, task_runner: Any, ui_lang
     assert _row(window.model, 0)[2] == "Возможный дубль"  # newest first
     # people see the ИНН and a link to the portal card, not a GUID
     assert _row(window.model, 1)[3] == "ИНН 7701234567"
-    assert window.model.data(window.model.index(1, 4), Qt.ItemDataRole.ToolTipRole) == \
-        "https://portal.example.ru/crm/company/details/42/"
+    tooltip = window.model.data(window.model.index(1, 4), Qt.ItemDataRole.ToolTipRole)
+    assert "https://portal.example.ru/crm/company/details/42/" in tooltip  # escaped for a rich-text tooltip
     assert window.attention_frame.isVisibleTo(window)
     assert window.attention_label.text() == "Ждут вашего решения — возможных дублей: 1."
     assert "завершена успешно" in window.summary_label.text()

@@ -167,7 +167,7 @@ def test_service_loop_survives_any_exception_and_backs_off() -> None:
     thread.join(10)
     assert not thread.is_alive() and service.calls == 3
     assert "Сервер 1С не отвечает." in said[0] and "Повтор через" in said[0]
-    assert "Внутренняя ошибка (KeyError)" in said[1]
+    assert "Непредвиденная ошибка (KeyError)" in said[1]
     assert said[2].endswith("Синхронизация завершена.")
 
 

@@ -52,8 +52,7 @@ class CheckPanel(QWidget):
         self.status.setWordWrap(True)
         self.results = QListWidget()
         self.results.setWordWrap(True)
-        self.results.setMinimumHeight(64)
-        self.results.setMaximumHeight(120)
+        self.results.setFixedHeight(64)
         self.results.setVisible(False)
         self.results.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -163,6 +162,16 @@ class CheckPanel(QWidget):
         item = QListWidgetItem(f"{mark}  {text}")
         item.setForeground(QBrush(colour))
         self.results.addItem(item)
+        self._fit_results()
+
+    def _fit_results(self) -> None:
+        """As tall as its lines (up to the cap, then it scrolls): a short report leaves room on a small screen."""
+        metrics = self.results.fontMetrics()
+        width = max(200, (self.width() or 600) - 2 * self.results.frameWidth() - 24)  # scroll bar and margins
+        rows = sum(metrics.boundingRect(0, 0, width, 10_000, Qt.TextFlag.TextWordWrap,
+                                        self.results.item(r).text()).height() + 2
+                   for r in range(self.results.count()))
+        self.results.setFixedHeight(max(44, min(120, rows + 2 * self.results.frameWidth() + 4)))
 
     @Slot()
     def _on_clicked(self) -> None:

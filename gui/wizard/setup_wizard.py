@@ -43,7 +43,7 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         # fits 1366×768 at 125 % (≈1093×614 logical pixels, minus the taskbar): never taller than the screen
         self.setMinimumSize(640, 460)
-        self.resize(760, 580)
+        self.resize(900, 580)  # wide rather than tall: a 125 % laptop screen has width to spare, not height
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
 
         self.welcome_page = WelcomePage()
