@@ -140,9 +140,11 @@ class JournalModel(QAbstractTableModel):
             return action_label(entry.action)
         if column == "onec":
             # ИНН when known (people search by it), never a bare GUID fragment when there is something better
-            inn = getattr(entry, "inn", "")
+            inn = getattr(entry, "inn", None)
             if inn:
                 return QCoreApplication.translate("JournalModel", "ИНН {inn}").format(inn=inn)
+            if inn is not None:
+                return ""  # a facade row without ИНН: no GUID fragment for people (the tooltip has the reference)
             return short_ref(entry.onec_ref)
         if column == "b24":
             return str(entry.b24_id or "")

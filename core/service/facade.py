@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 #: connection checks from a window must not hang for a minute on a server that never answers
 CHECK_TIMEOUT = (5.0, 20.0)
+#: which portal card a journal line of an entity points at
+ENTITY_CARDS = {"counterparty": "company", "contact": "contact"}
 B24_CARD_PATHS = {"company": "crm/company/details/{id}/", "contact": "crm/contact/details/{id}/",
                   "deal": "crm/deal/details/{id}/"}
 
@@ -319,8 +321,9 @@ class SyncService:
         inn = params.get("inn")
         label = f"ИНН {inn}" if inn and inn != "—" else _short_ref(entry.onec_ref)
         url = None
-        if base and entry.b24_id and entry.entity == "counterparty":
-            url = base + B24_CARD_PATHS["company"].format(id=entry.b24_id)
+        card = ENTITY_CARDS.get(entry.entity)
+        if base and entry.b24_id and card:
+            url = base + B24_CARD_PATHS[card].format(id=entry.b24_id)
         return JournalRow(entry=entry, onec_label=label, portal_url=url, inn=inn if inn and inn != "—" else "")
 
     def _portal_base(self) -> str | None:
