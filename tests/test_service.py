@@ -325,3 +325,26 @@ def test_stop_cuts_a_request_to_a_silent_portal(home: Any, monkeypatch: pytest.M
         client.close()
     finally:
         sandbox.stop()
+
+
+def test_a_reader_and_a_starting_sync_open_a_new_state_database_at_once(tmp_path: Any) -> None:
+    """The window's live journal read and a sync starting both open a brand-new database: one migrates, the other
+    sees it migrated (this raced into 'table links already exists' = "database damaged")."""
+    for attempt in range(15):
+        db = tmp_path / f"s{attempt}" / "state.sqlite3"
+        errors: list[BaseException] = []
+        start = threading.Barrier(4)
+
+        def open_it(db: Any = db, errors: list[BaseException] = errors, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                StateStore.open(db).close()
+            except BaseException as exc:  # noqa: BLE001 - the test collects whatever went wrong
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []

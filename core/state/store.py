@@ -35,6 +35,9 @@ def bounded(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_OPEN_LOCK = threading.Lock()
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -134,7 +137,12 @@ class StateStore:
 
     @classmethod
     def open(cls, path: str | Path) -> StateStore:
-        path = Path(path)
+        # the window reads while a sync starts: two threads opening a brand-new database would both see schema 0
+        with _OPEN_LOCK:
+            return cls._open(Path(path))
+
+    @classmethod
+    def _open(cls, path: Path) -> StateStore:
         private_dir(path.parent)
         existed = path.exists()
         if existed:
@@ -177,8 +185,17 @@ class StateStore:
                     f"База состояния {self.path} создана более новой версией SyncBridge (схема {current}).",
                     "Обновите программу до последней версии.")
             for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-                # executescript commits implicitly, so the version bump goes inside the same script
-                self._conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+                try:
+                    # executescript commits implicitly, so the version bump goes inside the same script;
+                    # BEGIN IMMEDIATE takes the write lock first, so two openers never run one migration twice
+                    self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+                except sqlite3.OperationalError:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    if self.schema_version >= number:
+                        continue  # another process opened the same new database and migrated it first
+                    raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
