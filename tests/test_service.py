@@ -339,7 +339,7 @@ def test_a_reader_and_a_starting_sync_open_a_new_state_database_at_once(tmp_path
             start.wait()
             try:
                 StateStore.open(db).close()
-            except BaseException as exc:  # noqa: BLE001 - the test collects whatever went wrong
+            except BaseException as exc:  # the test collects whatever went wrong
                 errors.append(exc)
 
         threads = [threading.Thread(target=open_it) for _ in range(4)]
