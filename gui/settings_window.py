@@ -40,7 +40,9 @@ from gui.wizard.onec_page import ONEC_PROFILES
 from gui.wizard.schedule_page import LANGUAGE_NAMES, MAX_MINUTES, MIN_MINUTES
 
 #: per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder
-PRICE_ENTITY, STOCK_ENTITY, STAGE_ENTITY = "product", "stock", "deal"
+PRICE_ENTITY, STOCK_ENTITY = "product", "stock"
+#: the sales loop's settings (core.mapping.sales_settings.SalesSettings): stage map per funnel; "0" = the general one
+SALES_KEY, GENERAL_FUNNEL = "sales", "0"
 
 
 def _lines(text: str) -> list[str]:
@@ -210,8 +212,8 @@ class SettingsWindow(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.stage_table = QTableWidget(0, 2)
-        self.stage_table.setHorizontalHeaderLabels([self.tr("Стадия сделки в Битрикс24"),
-                                                    self.tr("Статус заказа в 1С")])
+        self.stage_table.setHorizontalHeaderLabels([self.tr("Событие в 1С (статус заказа, оплата, отгрузка)"),
+                                                    self.tr("Стадия сделки (общая воронка)")])
         self.stage_table.horizontalHeader().setStretchLastSection(True)
         add = QPushButton(self.tr("Добавить строку"))
         add.clicked.connect(lambda: self.stage_table.insertRow(self.stage_table.rowCount()))
@@ -252,11 +254,11 @@ class SettingsWindow(QWidget):
         settings = profile.entity_settings
         self.price_types.setPlainText("\n".join(settings.get(PRICE_ENTITY, {}).get("price_types", [])))
         self.warehouses.setPlainText("\n".join(settings.get(STOCK_ENTITY, {}).get("warehouses", [])))
-        stage_map = dict(settings.get(STAGE_ENTITY, {}).get("stage_map", {}))
+        stage_map = dict((settings.get(SALES_KEY, {}).get("stage_map") or {}).get(GENERAL_FUNNEL, {}))
         self.stage_table.setRowCount(len(stage_map))
-        for row, (stage, status) in enumerate(stage_map.items()):
-            self.stage_table.setItem(row, 0, QTableWidgetItem(stage))
-            self.stage_table.setItem(row, 1, QTableWidgetItem(status))
+        for row, (event, stage) in enumerate(stage_map.items()):
+            self.stage_table.setItem(row, 0, QTableWidgetItem(event))
+            self.stage_table.setItem(row, 1, QTableWidgetItem(stage))
         self.language.setCurrentIndex(max(0, self.language.findData(profile.language)))
         self.proxy.setText(profile.proxy)
         self.autostart.setChecked(profile.autostart)
@@ -275,12 +277,19 @@ class SettingsWindow(QWidget):
             entities = list(self._profile.entities)
         settings = {name: dict(values) for name, values in self._profile.entity_settings.items()}
         for entity, key, value in ((PRICE_ENTITY, "price_types", _lines(self.price_types.toPlainText())),
-                                   (STOCK_ENTITY, "warehouses", _lines(self.warehouses.toPlainText())),
-                                   (STAGE_ENTITY, "stage_map", stage_map)):
+                                   (STOCK_ENTITY, "warehouses", _lines(self.warehouses.toPlainText()))):
             if value:
                 settings.setdefault(entity, {})[key] = value
             else:
                 settings.get(entity, {}).pop(key, None)
+        # the general funnel's row of the sales stage map; other funnels (set in the wizard) stay as they are
+        funnels = dict(settings.get(SALES_KEY, {}).get("stage_map") or {})
+        if stage_map:
+            funnels[GENERAL_FUNNEL] = stage_map
+        else:
+            funnels.pop(GENERAL_FUNNEL, None)
+        if funnels or SALES_KEY in settings:
+            settings.setdefault(SALES_KEY, {})["stage_map"] = funnels
         settings = {name: values for name, values in settings.items() if values}
         return replace(
             self._profile,

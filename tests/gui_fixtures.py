@@ -152,6 +152,9 @@ class FakeService:
     """Stands in for core.service.SyncService in app-shell tests: wizard calls, secrets, a sync runner, a profile
     store in the real home. Review/journal calls answer from lists the test fills."""
 
+    #: the wizard's sales page reads no lists in these tests
+    sales_choices = None
+
     def __init__(self, paths: Any, services: FakeServices, sync_runner: FakeSyncRunner, credentials: Any) -> None:
         self.paths = paths
         self.services = services

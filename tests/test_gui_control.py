@@ -234,16 +234,17 @@ def test_review_window_decisions(qtbot: Any, task_runner: TaskRunner, ui_languag
     window.dismiss_button.click()
     qtbot.waitUntil(lambda: window.duplicates_table.rowCount() == count - 1, timeout=5000)
     assert decided and "больше не будет предлагаться" in window.outcome_label.text()
-    # a conflict appears (the sales-loop work files them): the tab shows, both values, choose a side
+    # a conflict appears (the sales loop files them): the tab shows, both versions, a decision
     store = StateStore.open(paths.state_db)
-    store.add_conflict("deal", "Заказ-00017", "Оплачен", "Отгружен", field="Статус", title="Заказ 00017")
+    store.add_conflict(entity="sales_order", key="17", target_id="ref-17", title="Сделка № 17",
+                       reason="заказ уже отгружен", ours={"Статус": "Оплачен"}, theirs={"Статус": "Отгружен"})
     store.close()
     window.reload()
     qtbot.waitUntil(lambda: window.tabs.isTabVisible(window.conflicts_index), timeout=5000)
     assert [window.conflicts_table.item(0, c).text() for c in range(4)] == [
-        "Заказ 00017", "Статус", "Оплачен", "Отгружен"]
+        "Сделка № 17", "заказ уже отгружен", "Статус: Оплачен", "Статус: Отгружен"]
     window.conflicts_table.selectRow(0)
-    window.keep_b24_button.click()
+    window.keep_target_button.click()
     qtbot.waitUntil(lambda: not window.tabs.isTabVisible(window.conflicts_index), timeout=5000)
     assert service.conflicts() == []
 
@@ -299,8 +300,10 @@ def test_settings_window_saves_tabs_and_rechecks_changed_connections(qtbot: Any,
     qtbot.waitUntil(lambda: bool(saved), timeout=5000)
     profile = service.profile()
     assert (profile.schedule_minutes, profile.work_hours_start, profile.work_hours_end) == (30, "08:00", "19:00")
-    assert profile.entity_settings == {"product": {"price_types": ["Розничная", "Оптовая"]},
-                                       "deal": {"stage_map": {"Счёт выставлен": "К оплате"}}}
+    assert profile.entity_settings["product"] == {"price_types": ["Розничная", "Оптовая"]}
+    # the general funnel of the sales loop's stage map; the rest of the sales settings untouched
+    assert profile.entity_settings["sales"]["stage_map"]["0"] == {"Счёт выставлен": "К оплате"}
+    assert profile.entity_settings["sales"]["enabled"] is True
     assert profile.entities == []  # everything ticked: every entity the configuration maps
     qtbot.waitUntil(lambda: window.entity_table.rowCount() >= 1, timeout=5000)  # read from the registry
     assert window.entity_table.item(0, 0).text() == "Контрагенты"

@@ -211,15 +211,30 @@ def test_sync_button_and_progress(qtbot: Any, task_runner: Any, ui_language: Any
 
 
 def test_conflicts_show_both_versions(qtbot: Any, task_runner: Any, ui_language: Any) -> None:
+    """Conflicts live in the review window now (the main window shows how many wait and a button to it)."""
     from types import SimpleNamespace
 
-    conflict = SimpleNamespace(title="Сделка № 7 «Станки»", reason="по заказу уже есть отгрузка № ТД00-000003",
+    from gui.review_window import ReviewWindow
+
+    conflict = SimpleNamespace(id=1, key="7", title="Сделка № 7 «Станки»",
+                               reason="по заказу уже есть отгрузка № ТД00-000003",
                                ours={"сумма": "10,00", "товары": ["Станок — 2 × 5,00"]},
                                theirs={"заказ": "ТД00-000001", "товары": ["Станок — 1 × 5,00"]})
-    window = JournalWindow(task_runner, None, lambda problems_only: JournalData([], None, [], [conflict]))
+
+    class Service:
+        def duplicates(self) -> list[Any]:
+            return []
+
+        def conflicts(self) -> list[Any]:
+            return [conflict]
+
+    window = ReviewWindow(Service(), task_runner)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.conflicts_list.count() == 1, timeout=3000)
-    text = window.conflicts_list.item(0).text()
-    assert "Станок — 2 × 5,00" in text and "заказ: ТД00-000001" in text and "отгрузка" in text
-    assert window.conflicts_frame.isVisible() and window.conflicts_label.text() == "Конфликты: 1"
+    window.reload()
+    qtbot.waitUntil(lambda: window.conflicts_table.rowCount() == 1, timeout=3000)
+    cells = [window.conflicts_table.item(0, c).text() for c in range(4)]
+    assert cells[0] == "Сделка № 7 «Станки»" and "отгрузка" in cells[1]
+    assert "Станок — 2 × 5,00" in cells[2] and "заказ: ТД00-000001" in cells[3]
+    assert window.tabs.isTabVisible(window.conflicts_index)
+    assert window.tabs.tabText(window.conflicts_index) == "Конфликты (1)"

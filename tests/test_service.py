@@ -110,25 +110,21 @@ def test_journal_query_filters_sorts_pages_and_exports(home: Any, tmp_path: Any)
     assert len(rows) == 125 and rows[1][3] == "Ошибка" and rows[1][4].startswith("ИНН 77")
 
 
-def test_conflicts_api_for_the_pipelines(home: Any) -> None:
+def test_conflicts_from_the_pipelines_are_decided_through_the_facade(home: Any) -> None:
     store = StateStore.open(home.state_db)
-    first = store.add_conflict("deal", "D-1", {"stage": "Оплачен"}, {"stage": "Отгружен"}, field="stage",
-                               title="Заказ 1", b24_id="7")
-    assert first is not None
-    assert store.add_conflict("deal", "D-1", "x", "y", field="stage") is None  # the same one stays one item
+    assert store.add_conflict(entity="sales_order", key="7", target_id="ref-1", title="Сделка № 7",
+                              reason="заказ уже отгружен", ours={"сумма": "10,00"}, theirs={"сумма": "5,00"})
     store.close()
     service = SyncService(home)
     [item] = service.conflicts()
-    assert (item.onec_value, item.b24_value, item.title) == ("x", "y", "Заказ 1")
-    assert service.attention_count() == 1
-    service.resolve_conflict(item.id, "b24")
+    assert (item.ours, item.theirs) == ({"сумма": "10,00"}, {"сумма": "5,00"})
+    assert service.attention_count() == 1 and service.status().conflicts_open == 1
+    service.resolve_conflict(item.id, "target")
     assert service.conflicts() == [] and service.attention_count() == 0
-    store = StateStore.open(home.state_db)
-    [decided] = store.resolved_conflicts("deal")
-    assert decided.side == "b24"
-    store.conflict_applied(decided.id)
-    assert store.resolved_conflicts("deal") == []
-    store.close()
+    page = service.journal(JournalQuery(actions=("review",)))
+    assert page.total == 1 and "оставлена версия другой системы" in page.rows[0].reason_text
+    with pytest.raises(Exception, match="уже решён"):
+        service.resolve_conflict(item.id, "source")
 
 
 # ---- service loop -----------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from the core — value types included — is re-exported here.
 
 from core.connection_check import CheckLine, CheckReport
 from core.errors import Cancelled, ConnectionFailed, SyncBridgeError
+from core.mapping.sales_settings import ORDER_STATUSES, PATH_EVENTS, SalesSettings
 from core.plain_http import is_plain_http
 from core.profile import (
     KNOWN_ONEC_PROFILES,
@@ -33,9 +34,34 @@ from core.service.types import (
 )
 
 __all__ = [
-    "KNOWN_ONEC_PROFILES", "SECRET_B24_WEBHOOK", "SECRET_ONEC_PASSWORD", "Cancelled", "CheckLine", "CheckReport",
-    "ConnectionFailed", "EntityOverview", "EntityPreview", "JournalPage", "JournalQuery", "JournalRow", "Overview",
-    "Preview", "Profile", "ProgressTracker", "ReviewOutcome", "RunPoint", "RunProgress", "SchedulePolicy",
-    "StatusInfo", "SyncAlreadyRunning", "SyncBridgeError", "SyncService", "is_plain_http", "normalise_onec_url",
+    "KNOWN_ONEC_PROFILES",
+    "ORDER_STATUSES",
+    "PATH_EVENTS",
+    "SECRET_B24_WEBHOOK",
+    "SECRET_ONEC_PASSWORD",
+    "Cancelled",
+    "CheckLine",
+    "CheckReport",
+    "ConnectionFailed",
+    "EntityOverview",
+    "EntityPreview",
+    "JournalPage",
+    "JournalQuery",
+    "JournalRow",
+    "Overview",
+    "Preview",
+    "Profile",
+    "ProgressTracker",
+    "ReviewOutcome",
+    "RunPoint",
+    "RunProgress",
+    "SalesSettings",
+    "SchedulePolicy",
+    "StatusInfo",
+    "SyncAlreadyRunning",
+    "SyncBridgeError",
+    "SyncService",
+    "is_plain_http",
+    "normalise_onec_url",
     "portal_url_from_webhook",
 ]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from core.mapping.sales_settings import ORDER_STATUSES, PATH_EVENTS, SalesSettings
+from core.service import ORDER_STATUSES, PATH_EVENTS, SalesSettings
 from gui.error_text import describe_error
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.form_hints import FormGrid, hint_label
@@ -117,7 +117,7 @@ class SalesPage(QWizardPage):
         load, saved = self._load_choices, self._saved_secret
 
         def work(context: TaskContext) -> Any:
-            from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD
+            from core.service import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD
             secret = password if password is not None else (saved(SECRET_ONEC_PASSWORD) or "")
             hook = webhook or saved(SECRET_B24_WEBHOOK) or ""
             return load(url, user, secret, hook, ca_file, profile)

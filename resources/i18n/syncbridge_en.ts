@@ -995,7 +995,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SettingsWindow</name>
     <message>
         <source>SyncBridge — настройки</source>
-        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
+        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the sales loop&apos;s settings (core.mapping.sales_settings.SalesSettings): stage map per funnel; &quot;0&quot; = the general one the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
         <translation>SyncBridge — settings</translation>
     </message>
     <message>
@@ -1147,12 +1147,12 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <translation>Warehouses:</translation>
     </message>
     <message>
-        <source>Стадия сделки в Битрикс24</source>
-        <translation>Bitrix24 deal stage</translation>
+        <source>Событие в 1С (статус заказа, оплата, отгрузка)</source>
+        <translation>1C event (order status, payment, shipment)</translation>
     </message>
     <message>
-        <source>Статус заказа в 1С</source>
-        <translation>1C order status</translation>
+        <source>Стадия сделки (общая воронка)</source>
+        <translation>Deal stage (general funnel)</translation>
     </message>
     <message>
         <source>Добавить строку</source>
