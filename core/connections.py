@@ -21,4 +21,5 @@ def open_bitrix24(profile: Profile, credentials: CredentialStore,
     """``cancel``: a Stop interrupts the client's pauses (rate limits, retries) within a fraction of a second."""
     webhook = credentials.require(SECRET_B24_WEBHOOK, "адрес входящего вебхука Битрикс24")
     return Bitrix24Client(webhook, ca_file=profile.bitrix24_ca_file, rate=profile.bitrix24_rate,
-                          burst=profile.bitrix24_burst, cancel=cancel, proxy=profile.proxy)
+                          burst=profile.bitrix24_burst, cancel=cancel, proxy=profile.proxy,
+                          max_in_flight=profile.bitrix24_in_flight or None)

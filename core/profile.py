@@ -44,6 +44,8 @@ class Profile:
     proxy: str = ""  # "http://proxy:3128"; empty = system settings / none
     language_chosen: bool = False  # False: the interface follows the OS language
     first_sync_confirmed: bool = False  # the admin saw the preview and allowed the first write
+    # requests at once to the portal; 0 = by the portal's kind (cloud 8, box 3: core.bitrix24.inflight)
+    bitrix24_in_flight: int = 0
 
     def __post_init__(self) -> None:
         if not self.originator_id:
@@ -69,6 +71,8 @@ class Profile:
                 problems.append(f"{label} — время в виде ЧЧ:ММ, например 08:00")
         if self.proxy and not self.proxy.startswith(("http://", "https://", "socks5://")):
             problems.append("адрес прокси должен начинаться с http://, https:// или socks5://")
+        if not 0 <= self.bitrix24_in_flight <= 16:
+            problems.append("число одновременных запросов к Битрикс24 должно быть от 1 до 16 (0 — автоматически)")
         if self.bitrix24_ca_file and not Path(self.bitrix24_ca_file).is_file():
             problems.append(f"файл сертификата {self.bitrix24_ca_file} не найден")
         if self.onec_ca_file and not Path(self.onec_ca_file).is_file():

@@ -1,10 +1,11 @@
 """Bitrix24 REST client for one portal over an incoming webhook.
 
 Rules it keeps (notes §2, §3, §11):
-- one session, POST JSON to ``{webhook}{method}.json``, TLS always verified (system store or the
-  box's private CA via ``ca_file``; there is no switch to turn verification off);
-- one request stream paced by a client-side leaky bucket; 503 QUERY_LIMIT_EXCEEDED is retried with
-  backoff, 429 OPERATION_TIME_LIMIT waits for the method's ``operating_reset_at``;
+- POST JSON to ``{webhook}{method}.json`` over one session per thread, TLS always verified (system store or
+  the box's private CA via ``ca_file``; there is no switch to turn verification off);
+- at most ``max_in_flight`` requests at once (``batch_many`` uses them, see inflight.py), all paced by the one
+  client-side leaky bucket; 503 QUERY_LIMIT_EXCEEDED is retried with backoff, 429 OPERATION_TIME_LIMIT waits
+  for the method's ``operating_reset_at``;
 - a *read* may be re-sent after a lost answer, a *write* never: it raises :class:`AnswerLost` and
   the sync engine looks the record up by its identity field (ORIGIN_ID / XML_ID);
 - the webhook code never appears in a log line or an exception text.
@@ -35,6 +36,7 @@ from .batch import MAX_COMMANDS, BatchResult, carries_data_reference, encode_com
 from .batch_answer import MalformedAnswer, check_batch_answer
 from .batch_parts import send_in_parts
 from .envelope import ErrorInfo, decode_body, error_of, time_of
+from .inflight import InFlight, clamp_in_flight, default_in_flight
 from .methods import is_read_method
 from .remote_errors import error_for, remote_error
 from .throttle import LeakyBucket, OperatingTracker, backoff_delay
@@ -58,6 +60,7 @@ _TLS_REASON_RE = re.compile(r"(certificate verify failed: [^()'\"\]]+|[Hh]ostnam
 
 
 BURST_HEADROOM = 2
+Commands = dict[str, tuple[str, dict]]
 
 
 def _tls_reason_ru(detail: str) -> str:
@@ -99,10 +102,12 @@ class Bitrix24Client:
         clock: Callable[[], float] = time.time,
         cancel: threading.Event | None = None,
         proxy: str = "",
+        max_in_flight: int | None = None,
     ) -> None:
         """``sleep``/``clock`` are injectable so tests can run waits instantly on a shared fake clock;
         ``clock`` is wall time because ``operating_reset_at`` is a unix timestamp. ``cancel``: a Stop raises
-        :class:`Cancelled` before the next request and within a fraction of a second during any wait."""
+        :class:`Cancelled` before the next request and within a fraction of a second during any wait.
+        ``max_in_flight``: requests at once to this portal (None: the default for a cloud or a box portal)."""
         _mask_transport_logs()
         self._cancel = cancel
         if sleep is None:
@@ -126,15 +131,17 @@ class Bitrix24Client:
         # than we send it, so pacing to the exact limit still drew one 503 per exhausted burst (measured)
         self._bucket = LeakyBucket(rate, max(1, burst - BURST_HEADROOM), sleep=sleep, clock=clock)
         self._operating = OperatingTracker(clock=clock)
-        self._session = requests.Session()
-        # a Stop cuts a request waiting for a silent portal instead of waiting out the read timeout
-        self._interruptible = InterruptibleSession(self._session, cancel)
-        self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
-        if proxy:
-            self._session.proxies = {"http": proxy, "https": proxy}
-        # one request stream per portal (docs: no parallel series from one IP), even if the client
-        # is shared between threads
-        self._stream = threading.Lock()
+        self._proxy = proxy
+        # requests.Session is not guaranteed thread-safe: one per thread (batch_many's workers get their own), each
+        # cut by a Stop like the first one (InterruptibleSession)
+        self._local = threading.local()
+        self._sessions: list[tuple[requests.Session, InterruptibleSession]] = []
+        self._sessions_lock = threading.Lock()
+        in_flight = clamp_in_flight(max_in_flight if max_in_flight is not None
+                                    else default_in_flight(self._webhook.method_url("")))
+        # a bounded number of requests at once, whichever threads send them; the bucket paces them all
+        self._slots = threading.BoundedSemaphore(in_flight)
+        self._in_flight = InFlight(in_flight)
         #: bounded retries; plain attributes so a caller (or a test) may tune them
         self.max_limit_retries = 6
         self.max_read_retries = 2
@@ -145,6 +152,25 @@ class Bitrix24Client:
     @property
     def webhook_masked(self) -> str:
         return self._webhook.masked
+
+    @property
+    def max_in_flight(self) -> int:
+        return self._in_flight.limit
+
+    @property
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            # a Stop cuts a request waiting for a silent portal instead of waiting out the read timeout
+            interruptible = InterruptibleSession(session, self._cancel)
+            session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+            if self._proxy:
+                session.proxies = {"http": self._proxy, "https": self._proxy}
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append((session, interruptible))
+        return session
 
     def call(self, method: str, params: dict | None = None) -> Any:
         """Call one method and return ``result``."""
@@ -182,19 +208,13 @@ class Bitrix24Client:
                 self._operating.record(methods[key], info)
         return result
 
-    def batch_many(self, batches: Sequence[dict[str, tuple[str, dict]]], *,
-                   cancel: threading.Event | None = None) -> Iterator[tuple[int, BatchResult | SyncBridgeError]]:
-        """Send several batches (each ≤ 50 commands, as given); yield ``(index, result)`` or ``(index, the
-        AnswerLost/RemoteError it raised)`` on the caller's thread. Stops submitting when ``cancel`` is set; a
-        batch not yielded was never sent."""
-        for index, commands in enumerate(batches):
-            if cancel is not None and cancel.is_set():
-                return
-            try:
-                outcome: BatchResult | SyncBridgeError = self.batch(commands)
-            except (AnswerLost, RemoteError) as exc:
-                outcome = exc
-            yield index, outcome
+    def batch_many(self, batches: Sequence[Commands], *, cancel: threading.Event | None = None
+                   ) -> Iterator[tuple[int, BatchResult | SyncBridgeError]]:
+        """Send each batch (≤ 50 commands, as given) with up to ``max_in_flight`` in flight; yield
+        ``(index, BatchResult)`` or ``(index, AnswerLost | RemoteError)`` in completion order, on the caller's
+        thread. A lost answer is never re-sent. With ``cancel`` set no new batch starts; those in flight finish
+        and are yielded. Other errors (portal unreachable…) are raised once the batches in flight are yielded."""
+        return self._in_flight.run(self.batch, batches, cancel=cancel)
 
     def list_all(self, method: str, params: dict | None = None, *, id_key: str = "ID") -> Iterator[dict]:
         """Every record of a list method, by the fast method of huge-data.md.
@@ -261,8 +281,13 @@ class Bitrix24Client:
         return isinstance(result, Mapping) and bool(result.get("isExisting")) and bool(result.get("isAvailable"))
 
     def close(self) -> None:
-        self._interruptible.close()
-        self._session.close()
+        self._in_flight.close()
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session, interruptible in sessions:
+            interruptible.close()
+            session.close()
+        self._local = threading.local()
 
     def __enter__(self) -> Bitrix24Client:
         return self
@@ -272,7 +297,7 @@ class Bitrix24Client:
 
     # ----- transport -----------------------------------------------------------------------------
     def _request(self, method: str, params: dict, *, is_read: bool, billed: list[str]) -> dict:
-        with self._stream:
+        with self._slots:
             return self._exchange(method, params, is_read=is_read, billed=billed)
 
     def _exchange(self, method: str, params: dict, *, is_read: bool, billed: list[str]) -> dict:

@@ -13,6 +13,7 @@ All waiting goes through an injected ``sleep`` so tests can run it instantly.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ class LeakyBucket:
         self._clock = clock
         self._level = 0.0
         self._updated = clock()
+        # shared by the requests in flight. A thread that must wait sleeps holding the lock: the threads behind it
+        # would have to wait for the same drain anyway, and this way each leaves exactly 1/rate after the previous
+        self._lock = threading.Lock()
 
     def _drain(self) -> None:
         now = self._clock()
@@ -43,21 +47,23 @@ class LeakyBucket:
 
     def acquire(self) -> float:
         """Take one slot, sleeping first if the bucket is full. Returns the seconds waited."""
-        self._drain()
-        waited = 0.0
-        if self._level + 1 > self.burst:
-            waited = (self._level + 1 - self.burst) / self.rate
-            self._sleep(waited)
-            # account the wait as time that has passed even if ``sleep`` was a fake
-            self._updated += waited
-            self._level = self.burst - 1.0
-        self._level += 1
-        return waited
+        with self._lock:
+            self._drain()
+            waited = 0.0
+            if self._level + 1 > self.burst:
+                waited = (self._level + 1 - self.burst) / self.rate
+                self._sleep(waited)
+                # account the wait as time that has passed even if ``sleep`` was a fake
+                self._updated += waited
+                self._level = self.burst - 1.0
+            self._level += 1
+            return waited
 
     def mark_full(self) -> None:
         """The portal said 503: its counter is at the top whatever ours says (shared IP, restart…)."""
-        self._drain()
-        self._level = float(self.burst)
+        with self._lock:
+            self._drain()
+            self._level = float(self.burst)
 
 
 def backoff_delay(attempt: int, *, base: float, cap: float = 30.0, rng: Callable[[], float] = random.random) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,15 +22,18 @@ class LeakyBucket:
         self._clock = clock
         self._level = 0.0
         self._updated = clock()
+        # requests arrive on many server threads at once: read-modify-write of the counter must be atomic
+        self._lock = threading.Lock()
 
     def try_take(self) -> bool:
-        now = self._clock()
-        self._level = max(0.0, self._level - (now - self._updated) * self.rate)
-        self._updated = now
-        if self._level + 1 > self.burst:
-            return False
-        self._level += 1
-        return True
+        with self._lock:
+            now = self._clock()
+            self._level = max(0.0, self._level - (now - self._updated) * self.rate)
+            self._updated = now
+            if self._level + 1 > self.burst:
+                return False
+            self._level += 1
+            return True
 
 
 @dataclass

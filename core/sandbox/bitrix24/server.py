@@ -25,12 +25,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.sandbox.clock import BITRIX24_CLOUD, Work, WorkClock, portal_batch_work, portal_call_work
+
 from .errors import PortalError, method_not_found
 from .limits import LeakyBucket
 from .phpquery import parse_php_query
 from .portal import Portal, normalise_method
 from .seed import seed_portal
 from .tls import generate_tls_files
+from .traffic import Traffic
 from .values import encode_php_json
 
 DEFAULT_SCOPES = frozenset({"crm", "catalog", "documentgenerator", "basic"})
@@ -69,10 +72,13 @@ class Bitrix24Sandbox:
         seed: bool = True,
         method_cost: float = 0.05,
         clock: Callable[[], float] = time.time,
+        work_clock: WorkClock | None = None,
     ) -> None:
         """``rate``/``burst``: leaky bucket (cloud standard plan 2/50, enterprise 5/250).
         ``operating_limit``: seconds per method in 10 minutes (None = box default, off).
-        ``method_cost``: simulated execution time of one call, billed to the method's operating time."""
+        ``method_cost``: simulated execution time of one call, billed to the method's operating time.
+        ``work_clock``: real time spent per request and per record (core.sandbox.clock); instant by default,
+        ``WorkClock.realistic(BITRIX24_CLOUD)`` for the demo and benchmarks."""
         self.host = host
         self.user_id = user_id
         self.code = code or secrets.token_urlsafe(12)
@@ -82,6 +88,8 @@ class Bitrix24Sandbox:
             operating_limit=operating_limit, method_cost=method_cost,
         )
         self.bucket = LeakyBucket(rate, burst, clock)
+        self.work_clock = work_clock or WorkClock.instant(BITRIX24_CLOUD)
+        self.traffic = Traffic()
         self._faults: dict[str, collections.deque[str]] = {}
         self._faults_lock = threading.Lock()
         if seed:
@@ -202,6 +210,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ----- request handling ----------------------------------------------------------------------
     def _handle(self) -> None:
+        traffic = self.server.sandbox.traffic
+        traffic.begin()
+        try:
+            self._serve()
+        finally:
+            traffic.end()
+
+    def _serve(self) -> None:
         sandbox = self.server.sandbox
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         split = urlsplit(self.path)
@@ -224,11 +240,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(401, {"error": "INVALID_CREDENTIALS", "error_description": "Invalid request credentials"})
             return
         if not sandbox.bucket.try_take():
+            sandbox.traffic.refused("QUERY_LIMIT_EXCEEDED")
             self._send_json(503, {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
             return
         params = self._params(split.query, body)
         fault = sandbox._take_fault(method) or sandbox._take_batch_fault(method, params)
         if fault == "query_limit":
+            sandbox.traffic.refused("QUERY_LIMIT_EXCEEDED")
             self._send_json(503, {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
             return
         if fault == "internal_error":
@@ -240,8 +258,12 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             outcome, time_info = sandbox.portal.execute(method, params)
         except PortalError as exc:
+            sandbox.traffic.refused(str(exc.body().get("error", "")))
+            sandbox.work_clock.spend(Work())
             self._send_json(exc.status, exc.body())
             return
+        # the portal's state changed under its lock; the time the work takes passes outside it, so requests overlap
+        sandbox.work_clock.spend(Work() + self._work(method, params, outcome.result))
         if fault == "html_502_after_write":
             self._send_html(502, NGINX_502)
             return
@@ -257,6 +279,23 @@ class _Handler(BaseHTTPRequestHandler):
             envelope["total"] = outcome.total
         envelope["time"] = time_info
         self._send_json(200, envelope)
+
+    def _work(self, method: str, params: dict[str, Any], result: Any) -> Work:
+        if method != "batch":
+            return portal_call_work(method, result)
+        commands = params.get("cmd", params.get("CMD"))
+        if isinstance(commands, list):
+            commands = {str(i): c for i, c in enumerate(commands)}
+        maps = result if isinstance(result, dict) else {}
+        errors = maps.get("result_error")
+        if isinstance(errors, dict):
+            refused = [e for e in errors.values() if isinstance(e, dict) and e.get("error") == "OPERATION_TIME_LIMIT"]
+            if refused:
+                self.server.sandbox.traffic.refused("OPERATION_TIME_LIMIT", len(refused))
+        done = maps.get("result")
+        if not isinstance(commands, dict) or not isinstance(done, dict):
+            return Work(requests=0)
+        return portal_batch_work(commands, done)
 
     def _params(self, query: str, body: bytes) -> dict[str, Any]:
         # PHP's $_REQUEST: query string and body merged, the body winning

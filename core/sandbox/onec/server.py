@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote
 
+from core.sandbox.clock import ONEC_ODATA, Work, WorkClock
 from core.sandbox.onec import representation as rep
 from core.sandbox.onec.codec import ODataFault
 from core.sandbox.onec.entity_model import CONFIGURATIONS, Model
@@ -57,13 +58,18 @@ class OneCSandbox:
                  users: dict[str, str] | None = None, published: set[str] | None = None, seed: bool = True,
                  latency: float = 0.0, forbidden: set[str] | None = None,
                  max_query_string: int | None = 2048, configuration: str | None = None,
-                 write_delay: Callable[[str, str], float] | None = None) -> None:
+                 write_delay: Callable[[str, str], float] | None = None,
+                 work_clock: WorkClock | None = None) -> None:
         """``forbidden``: objects the users have no rights to (401 code 20, or empty with allowedOnly=true).
         ``max_query_string``: IIS request filtering limit (404.15 page above it); None = no limit.
         ``configuration``: ``ut11``, ``bp30`` or ``unf`` — the names the base publishes; by default taken from
         the base path (``/bp30`` → БП 3.0, ``/unf`` → УНФ, anything else → УТ 11).
         ``write_delay``: seconds a write (method, decoded target) takes before it is answered — a real 1C
-        spends 0.3–1 s on a document (see :func:`core.sandbox.onec.write_latency.document_latency`)."""
+        spends 0.3–1 s on a document (see :func:`core.sandbox.onec.write_latency.document_latency`).
+        ``latency``: a fixed extra wait per request (timeouts in tests).
+        ``work_clock``: real time per request, row read, object written and document posted
+        (core.sandbox.clock); instant by default, ``WorkClock.realistic(ONEC_ODATA)`` for demo and benchmarks.
+        (``write_delay`` is a per-document model of its own: set one or the other for writes, not both.)"""
         if host not in ("127.0.0.1", "localhost"):
             raise ValueError("the sandbox listens on the loopback interface only")
         self.host = host
@@ -71,6 +77,7 @@ class OneCSandbox:
         self.base_path = "/" + base_path.strip("/")
         self.latency = latency
         self.write_delay = write_delay
+        self.work_clock = work_clock or WorkClock.instant(ONEC_ODATA)
         self.configuration = configuration or configuration_for_path(self.base_path)
         self.model = Model.for_configuration(self.configuration, published)
         self.store = Store(self.model.objects)
@@ -297,6 +304,8 @@ class _Handler(BaseHTTPRequestHandler):
                                 "application/json;charset=utf-8")
         if sandbox.write_delay is not None and method != "GET":
             time.sleep(sandbox.write_delay(method, decode_component(self.path.partition("?")[0])))
+        # the store's lock is released by now: concurrent requests spend their time side by side
+        sandbox.work_clock.spend(_work_of(method, self.path, response))
         if fault == "drop_connection_once":
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -320,3 +329,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+
+_WRITES = frozenset({"POST", "PATCH", "MERGE", "PUT", "DELETE"})
+
+
+def _work_of(method: str, target: str, response: Response) -> Work:
+    if response.status >= 300:
+        return Work()
+    path = target.partition("?")[0]
+    if method in _WRITES:
+        posted = 1 if path.rstrip("/").endswith(("/Post", "/Post()")) else 0
+        return Work(written=1 - posted, posted=posted)
+    return Work(read=response.rows)

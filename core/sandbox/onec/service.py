@@ -44,6 +44,7 @@ class Response:
     body: bytes = b""
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    rows: int = 0  # entities in the answer: what the sandbox's work clock charges reading for
 
 
 def html(status: int, page: str) -> Response:
@@ -286,14 +287,15 @@ class ODataService:
         if not req.want_json:
             count = total if inline == "allpages" else None
             return Response(200, rep.atom_feed(req.base_url, defn, entities, count),
-                            "application/atom+xml;type=feed;charset=utf-8", {"DataServiceVersion": "3.0"})
+                            "application/atom+xml;type=feed;charset=utf-8", {"DataServiceVersion": "3.0"},
+                            rows=len(entities))
         payload: dict[str, Any] = {}
         if req.links:
             payload["odata.metadata"] = f"{req.base_url}$metadata#{defn.name}"
         if inline == "allpages":
             payload["odata.count"] = str(total)
         payload["value"] = [entity for _, entity in entities]
-        return Response(200, rep.dumps(payload), JSON_TYPE, {"DataServiceVersion": "3.0"})
+        return Response(200, rep.dumps(payload), JSON_TYPE, {"DataServiceVersion": "3.0"}, rows=len(entities))
 
     def _ordered(self, req: Request, defn: EntitySetDef | TabularSetDef, rows: list[dict[str, Any]],
                  top: int | None, skip: int | None) -> list[dict[str, Any]]:
@@ -354,10 +356,10 @@ class ODataService:
         all_headers = {"DataServiceVersion": "3.0", **(headers or {})}
         if not req.want_json:
             return Response(status, rep.atom_single(req.base_url, defn, row, entity),
-                            "application/atom+xml;type=entry;charset=utf-8", all_headers)
+                            "application/atom+xml;type=entry;charset=utf-8", all_headers, rows=1)
         payload = {"odata.metadata": f"{req.base_url}$metadata#{defn.name}/@Element", **entity} if req.links \
             else entity
-        return Response(status, rep.dumps(payload), JSON_TYPE, all_headers)
+        return Response(status, rep.dumps(payload), JSON_TYPE, all_headers, rows=1)
 
     # --- writes -----------------------------------------------------------------------------------
 

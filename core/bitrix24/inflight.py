@@ -1,0 +1,132 @@
+"""Several requests in flight to one portal, results handed back on the caller's thread.
+
+A portal answers a write batch in seconds (~40 ms per record written) while its rate limit lets a request
+through every half second: with one request in flight the client mostly waits. :class:`InFlight` keeps up to
+``limit`` batches on the wire at once. Pacing stays where it was: every request still draws from the client's
+one leaky bucket and the per-method operating budget (``Bitrix24Client._exchange``), so more requests in flight
+never means more requests per second than the portal allows — only less idle waiting.
+
+Worker threads do HTTP only. Results are yielded on the thread that iterates, in completion order, so the
+caller (the sync engine with its single-threaded SQLite state store) never shares its state with a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from core.errors import AnswerLost, RemoteError, SyncBridgeError
+
+log = logging.getLogger(__name__)
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+#: requests in flight per portal when the profile does not say. Cloud: the bucket refills at 2 requests/s and a
+#: write batch takes ~2 s on the portal, so 4 keep pace with the rate; the rest shortens the initial burst of 50.
+#: A box is one customer server whose PHP workers also serve the office: fewer.
+CLOUD_IN_FLIGHT = 8
+BOX_IN_FLIGHT = 3
+MAX_IN_FLIGHT = 16
+_CLOUD_SUFFIXES = (".bitrix24.ru", ".bitrix24.com", ".bitrix24.by", ".bitrix24.kz", ".bitrix24.ua", ".bitrix24.de",
+                   ".bitrix24.eu", ".bitrix24.es", ".bitrix24.fr", ".bitrix24.it", ".bitrix24.pl", ".bitrix24.uk",
+                   ".bitrix24.in", ".bitrix24.cn", ".bitrix24.tr", ".bitrix24.id", ".bitrix24.jp", ".bitrix24.vn",
+                   ".bitrix24.com.br", ".bitrix24.com.tr", ".bitrix24.site", ".bitrix24.shop")
+
+#: what a batch may end with without stopping the others: the caller settles that batch's records itself
+PER_BATCH_ERRORS = (AnswerLost, RemoteError)
+
+
+def default_in_flight(portal_url: str) -> int:
+    host = (urlsplit(portal_url).hostname or "").lower()
+    return CLOUD_IN_FLIGHT if host.endswith(_CLOUD_SUFFIXES) else BOX_IN_FLIGHT
+
+
+def clamp_in_flight(value: int) -> int:
+    return max(1, min(MAX_IN_FLIGHT, int(value)))
+
+
+class InFlight:
+    """A small pool of HTTP worker threads, created on first use and kept (their keep-alive connections too)
+    until :meth:`close`."""
+
+    def __init__(self, limit: int, *, name: str = "b24-inflight") -> None:
+        self.limit = clamp_in_flight(limit)
+        self._name = name
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def run(self, send: Callable[[Job], Result], jobs: Sequence[Job], *,
+            cancel: threading.Event | None = None) -> Iterator[tuple[int, Result | SyncBridgeError]]:
+        """Yield ``(index, send(job))`` or ``(index, the AnswerLost/RemoteError it raised)`` in completion order.
+
+        Once ``cancel`` is set no further job starts; those already in flight finish and are yielded (their
+        writes may have landed: the caller must settle them). Any other error (the portal unreachable, a bad
+        certificate…) stops new jobs too; it is raised after the jobs in flight have been yielded.
+        """
+        if self.limit == 1 or len(jobs) <= 1:
+            return self._one_by_one(send, jobs, cancel)
+        return self._concurrently(send, jobs, cancel)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    # ----- internals -----------------------------------------------------------------------------------------
+    @staticmethod
+    def _one_by_one(send: Callable[[Job], Result], jobs: Sequence[Job],
+                    cancel: threading.Event | None) -> Iterator[tuple[int, Result | SyncBridgeError]]:
+        for index, job in enumerate(jobs):
+            if cancel is not None and cancel.is_set():
+                return
+            try:
+                yield index, send(job)
+            except PER_BATCH_ERRORS as exc:
+                yield index, exc
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.limit, thread_name_prefix=self._name)
+            return self._pool
+
+    def _concurrently(self, send: Callable[[Job], Result], jobs: Sequence[Job],
+                      cancel: threading.Event | None) -> Iterator[tuple[int, Result | SyncBridgeError]]:
+        pool = self._executor()
+        pending: dict[Future[Result], int] = {}
+        next_job = 0
+        fatal: BaseException | None = None
+        try:
+            while True:
+                stopping = fatal is not None or (cancel is not None and cancel.is_set())
+                while not stopping and next_job < len(jobs) and len(pending) < self.limit:
+                    pending[pool.submit(send, jobs[next_job])] = next_job
+                    next_job += 1
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                # yield in the order the answers came; ties by index keep runs reproducible
+                for future in sorted(done, key=pending.__getitem__):
+                    index = pending.pop(future)
+                    error = future.exception()
+                    if error is None:
+                        yield index, future.result()
+                    elif isinstance(error, PER_BATCH_ERRORS):
+                        yield index, error
+                    elif fatal is None:
+                        log.debug("batch %d failed, no new batches start: %s", index, type(error).__name__)
+                        fatal = error
+        finally:
+            # the caller stopped iterating (its own error, GeneratorExit): requests already on the wire still
+            # finish before anyone may assume the portal is quiet; their outbox items stay in_flight and the next
+            # run settles them by identity lookup
+            if pending:
+                wait(pending)
+        if fatal is not None:
+            raise fatal
