@@ -588,3 +588,19 @@ def make_bulk_counterparties(n: int, start: int = 0) -> list[dict[str, Any]]:
         ]
         rows.append(row)
     return rows
+
+
+def make_bulk_bank_accounts(counterparties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One open rouble account per bulk counterparty, at a bank of the classifier, for load tests: a first load
+    then writes a company, a requisite and a bank detail per record, as in a real office."""
+    rows = []
+    for index, owner in enumerate(counterparties):
+        bank = BANKS[index % len(BANKS)]
+        ip = owner.get("ЮрФизЛицо") == "ИндивидуальныйПредприниматель"
+        number = _account_number(bank.bik, bank.branch, 100000 + index, 1, ip=ip)
+        rows.append({
+            "Ref_Key": onec_guid("bulk-bank-account", owner["Ref_Key"]), "Description": f"{number}, {bank.name}",
+            "Owner": owner["Ref_Key"], "Owner_Type": COUNTERPARTY_TYPE, "НомерСчета": number,
+            "ВалютаДенежныхСредств_Key": RUB_REF, "Банк_Key": bank.ref, "Закрыт": False,
+        })
+    return rows
