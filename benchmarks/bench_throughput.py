@@ -205,7 +205,8 @@ def peer_payloads(onec: OneCSandbox, counterparties: list[dict[str, Any]], porta
     """The same records SyncBridge writes, built by its own mapping and command builder."""
     from core.mapping.counterparty import account_is_active, counterparty_from_onec, counterparty_to_b24
     from core.mapping.table import load_mapping
-    from core.sync.company_commands import Item, build_commands
+    from core.sync.company_commands import build_commands
+    from core.sync.pipeline import Item
 
     table = load_mapping("ut11")
     spec = table["counterparty"]
@@ -224,7 +225,7 @@ def peer_payloads(onec: OneCSandbox, counterparties: list[dict[str, Any]], porta
         assert full is not None
         active = [a for a in accounts_by_owner.get(str(full["Ref_Key"]).lower(), []) if account_is_active(a, table)]
         cp = counterparty_from_onec(full, active, banks, table)
-        item = Item(cp=cp, effective_version="", payload=counterparty_to_b24(cp, table), link=None, action="create")
+        item = Item(key=cp.ref, version="", record=cp, payload=counterparty_to_b24(cp, table), action="create")
         commands = build_commands(0, item, spec, ORIGINATOR, preset_id)
         jobs.append({
             "company": commands["c0"][1],
