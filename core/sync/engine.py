@@ -5,6 +5,9 @@ canonical record → validate → payload (skip when the same as last written) �
 conflicts → probable duplicates → dry-run plan, or writes through the outbox → lost answers resolved by an
 identity lookup, never re-sent blindly → links, versions and a journal line with a readable reason.
 
+Reads overlap writes: a reader thread reads slice N+1 from the source while slice N is mapped, looked up and
+written (``core/sync/read_ahead.py``); everything else stays on the engine's thread, in order.
+
 One record never stops the others: an exception while mapping it (a malformed row, a value of the wrong type) is
 journaled with the record's key and the run goes on.
 """
@@ -17,6 +20,7 @@ from typing import Any
 from core.errors import AnswerLost, RemoteError, SyncBridgeError
 from core.messages import STAGES
 from core.sync.pipeline import FAILING_ACTIONS, MAX_KEY_LENGTH, WRITE_ACTIONS, Commands, Item, Pipeline
+from core.sync.read_ahead import Reader, slice_size
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ class EntitySync:
         self.entity = pipeline.entity
         # outbox items a previous (crashed or cut-off) run left behind, by key: closed once the record is settled
         self._stale_outbox: dict[str, list[int]] = {}
+        self._reader: Reader | None = None
 
     # ==== 1. what changed at the source =============================================================================
     def run(self) -> None:
@@ -73,14 +78,30 @@ class EntitySync:
             ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
             return
         keys = list(dirty)
-        chunk = p.process_chunk
-        for start in range(0, len(keys), chunk):
-            self.process({key: dirty[key] for key in keys[start:start + chunk]})
+        chunk = slice_size(len(keys), p.process_chunk)
+        slices = [keys[start:start + chunk] for start in range(0, len(keys), chunk)]
+        with Reader(p.read, background=p.read_in_background, name=self.entity, check_cancelled=ctx.check_cancelled,
+                    cancel=ctx.cancel) as reader:
+            self._reader = reader
+            try:
+                ahead = reader.submit(slices[0])
+                for number, keys_of_slice in enumerate(slices):
+                    current = ahead
+                    if number + 1 < len(slices):
+                        # queued behind the current read: the reader starts on it as soon as that one is done
+                        ahead = reader.submit(slices[number + 1])
+                    self.process({key: dirty[key] for key in keys_of_slice}, read=current)
+            finally:
+                self._reader = None
 
-    def process(self, dirty: dict[str, str], *, retry_pass: bool = False) -> None:
+    def process(self, dirty: dict[str, str], *, retry_pass: bool = False, read: Any = None) -> None:
         ctx, p = self.ctx, self.p
         ctx.progress(STAGES["read_changed"], 0, len(dirty), entity=self.entity)
-        raw = p.read(list(dirty))
+        reader = self._reader
+        if reader is None:
+            raw = p.read(list(dirty))
+        else:
+            raw = reader.result(read if read is not None else reader.submit(list(dirty)))
         ctx.check_cancelled()
         items: list[Item] = []
         for key, version in dirty.items():

@@ -99,6 +99,9 @@ class Pipeline(ABC):
     write_mode: ClassVar[str] = "batch"
     #: changed records read, matched and written per slice, so memory stays flat on a first load
     process_chunk: ClassVar[int] = 2000
+    #: :meth:`read` of the next slice runs on a reader thread while this slice is written. It may then use only the
+    #: source client (never the state store, ``ctx`` or the target client); set False if it must
+    read_in_background: ClassVar[bool] = True
     #: pipeline-specific failing actions → journal reason codes
     failing_actions: ClassVar[dict[str, str]] = {}
     #: engine reason code → this entity's own wording («created» → «product_created»)

@@ -1,0 +1,131 @@
+"""Overlap inside a run: the engine reads slice N+1 while slice N is written, and nothing else changes.
+
+Ordering is proven with events, not timings: the write of the first slice waits (with a timeout) for the read of
+the second slice to start; without read-ahead that read could only start after the write returned.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, ClassVar
+
+import pytest
+
+from core.errors import Cancelled, ConnectionFailed
+from core.state.store import StateStore
+from core.sync.context import RunContext
+from core.sync.engine import EntitySync
+from core.sync.pipeline import Commands, PipelineEnv
+from core.sync.read_ahead import MIN_SLICE, slice_size
+from tests.test_pipeline_frame import ToyPipeline, ToyPortal
+
+GUIDS = [f"{i:08x}-0000-0000-0000-000000000000" for i in range(1, 3 * MIN_SLICE + 1)]
+
+
+class SlowReadToy(ToyPipeline):
+    """Records which thread read which slice and when reads started."""
+
+    read_started: ClassVar[list[int]] = []
+    read_threads: ClassVar[set[str]] = set()
+    second_read_started = threading.Event()
+    hold_read: threading.Event | None = None
+
+    def read(self, keys: list[str]) -> dict[str, Any]:
+        number = len(self.read_started)
+        self.read_started.append(len(keys))
+        self.read_threads.add(threading.current_thread().name)
+        if number == 1:
+            self.second_read_started.set()
+        if self.hold_read is not None:
+            self.hold_read.wait(5)
+        return super().read(keys)
+
+
+class WaitingPortal(ToyPortal):
+    """The first write batch does not return before the next slice's read has begun (or 2 s have passed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overlapped: bool | None = None
+
+    def batch_many(self, batches: list[Commands], *, cancel: Any = None):
+        if self.overlapped is None:
+            self.overlapped = SlowReadToy.second_read_started.wait(2)
+        yield from super().batch_many(batches, cancel=cancel)
+
+
+@pytest.fixture
+def slow_toys(home):
+    store = StateStore.open(home.state_db)
+    SlowReadToy.source = {g: {"Ref_Key": g, "DataVersion": "1", "Description": f"мишка {i}", "DeletionMark": False}
+                          for i, g in enumerate(GUIDS)}
+    SlowReadToy.read_started = []
+    SlowReadToy.read_threads = set()
+    SlowReadToy.second_read_started = threading.Event()
+    SlowReadToy.hold_read = None
+    yield store
+    store.close()
+
+
+def test_next_slice_is_read_while_this_one_is_written(slow_toys):
+    store = slow_toys
+    portal = WaitingPortal()
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    EntitySync(SlowReadToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    assert portal.overlapped is True
+    assert SlowReadToy.read_started == [MIN_SLICE] * 3  # three slices, each read once
+    assert threading.current_thread().name not in SlowReadToy.read_threads  # reads ran on the reader thread
+    assert ctx.per_entity["toy"]["created"] == len(GUIDS) == len(portal.rows)
+    assert store.outbox() == []
+
+
+def test_a_pipeline_can_keep_its_reads_on_the_engine_thread(slow_toys):
+    class InlineToy(SlowReadToy):
+        read_in_background = False
+
+    store = slow_toys
+    portal = WaitingPortal()
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    EntitySync(InlineToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    assert SlowReadToy.read_threads == {threading.current_thread().name}
+    assert ctx.per_entity["toy"]["created"] == len(GUIDS)
+
+
+def test_cancel_while_waiting_for_a_slow_read_is_prompt(slow_toys):
+    store = slow_toys
+    SlowReadToy.hold_read = threading.Event()  # 1C does not answer
+    cancel = threading.Event()
+    ctx = RunContext(store=store, run_id=store.start_run("test", False), cancel=cancel)
+    portal = ToyPortal()
+    threading.Timer(0.2, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        EntitySync(SlowReadToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    waited = time.monotonic() - started
+    SlowReadToy.hold_read.set()
+    assert waited < 3  # not held until the read returns (5 s); the real figure is ~0.3 s
+    assert portal.writes == [] and store.outbox() == []
+
+
+def test_a_failed_read_surfaces_on_the_engine_thread(slow_toys):
+    class BrokenToy(SlowReadToy):
+        def read(self, keys: list[str]) -> dict[str, Any]:
+            if self.read_started:
+                raise ConnectionFailed("1С не отвечает.", "Проверьте связь.")
+            return super().read(keys)
+
+    store = slow_toys
+    portal = ToyPortal()
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    with pytest.raises(ConnectionFailed):
+        EntitySync(BrokenToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    # the first slice was written and settled before the second one's read failed
+    assert ctx.per_entity["toy"]["created"] == MIN_SLICE == len(portal.rows)
+    assert store.outbox() == []
+
+
+def test_slice_sizes():
+    assert slice_size(50, 2000) == MIN_SLICE  # one slice
+    assert slice_size(600, 2000) == 200
+    assert slice_size(10_000, 2000) == 2000
