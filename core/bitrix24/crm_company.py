@@ -64,12 +64,18 @@ def totals(b24: Bitrix24Client) -> tuple[int, int]:
     return int(companies), int(requisites)
 
 
-def all_companies(b24: Bitrix24Client) -> Any:
-    return b24.list_all("crm.company.list", {"select": ["ID", "TITLE", "ORIGINATOR_ID", "ORIGIN_ID"]})
+def all_companies(b24: Bitrix24Client, after: int = 0) -> Any:
+    """Every company (with ID above ``after``), by the ID-window method."""
+    return b24.list_all("crm.company.list", {"filter": {">ID": after} if after else {},
+                                             "select": ["ID", "TITLE", "ORIGINATOR_ID", "ORIGIN_ID"]})
 
 
-def all_requisites(b24: Bitrix24Client) -> Any:
-    return b24.list_all("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID},
+def all_requisites(b24: Bitrix24Client, after: int = 0) -> Any:
+    """Every company requisite (with ID above ``after``), by the ID-window method."""
+    window: dict[str, Any] = {"ENTITY_TYPE_ID": COMPANY_TYPE_ID}
+    if after:
+        window[">ID"] = after
+    return b24.list_all("crm.requisite.list", {"filter": window,
                                                "select": ["ID", "ENTITY_ID", "RQ_INN", "RQ_KPP", "XML_ID"]})
 
 

@@ -28,6 +28,12 @@ class PortalIndex:
     requisites_by_xml: dict[str, dict[str, Any]] = field(default_factory=dict)
     companies_with_inn: set[str] = field(default_factory=set)
     foreign_by_token: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # highest IDs read so far: a refresh reads only what the portal gained since
+    last_company_id: int = 0
+    last_requisite_id: int = 0
+    # 1C refs this run has sent writes for: a refresh sees new records but not changes to old ones (a company linked
+    # by ИНН gets our ORIGIN_ID), so these are always looked up in the portal itself, never answered from memory
+    touched: set[str] = field(default_factory=set)
 
     @classmethod
     def worth_loading(cls, b24: Bitrix24Client, unlinked: int) -> bool:
@@ -39,21 +45,28 @@ class PortalIndex:
 
     @classmethod
     def load(cls, b24: Bitrix24Client, originator: str) -> PortalIndex:
-        index = cls()
-        for company in crm_company.all_companies(b24):
+        return cls().refresh(b24, originator)
+
+    def refresh(self, b24: Bitrix24Client, originator: str) -> PortalIndex:
+        """Add the companies and requisites created since the last read (IDs only grow). A run in slices keeps one
+        index: each slice then reads only the previous slices' writes (and a lost answer's, and other users'
+        additions), not the whole portal again — the cost stays linear in the records written."""
+        for company in crm_company.all_companies(b24, self.last_company_id):
+            self.last_company_id = max(self.last_company_id, _int(company.get("ID")))
             if company.get("ORIGIN_ID"):
                 if company.get("ORIGINATOR_ID") == originator:
-                    index.by_origin.setdefault(str(company["ORIGIN_ID"]), company)
+                    self.by_origin.setdefault(str(company["ORIGIN_ID"]), company)
                 continue
             for token in set(names.name_tokens(company.get("TITLE") or "")):
-                index.foreign_by_token[token].append(company)
-        for requisite in crm_company.all_requisites(b24):
+                self.foreign_by_token[token].append(company)
+        for requisite in crm_company.all_requisites(b24, self.last_requisite_id):
+            self.last_requisite_id = max(self.last_requisite_id, _int(requisite.get("ID")))
             if requisite.get("RQ_INN"):
-                index.requisites_by_inn[str(requisite["RQ_INN"])].append(requisite)
-                index.companies_with_inn.add(str(requisite["ENTITY_ID"]))
+                self.requisites_by_inn[str(requisite["RQ_INN"])].append(requisite)
+                self.companies_with_inn.add(str(requisite["ENTITY_ID"]))
             if requisite.get("XML_ID"):
-                index.requisites_by_xml.setdefault(str(requisite["XML_ID"]), requisite)
-        return index
+                self.requisites_by_xml.setdefault(str(requisite["XML_ID"]), requisite)
+        return self
 
     def lookup(self, ref: str, inn: str) -> dict[str, Any]:
         """What the per-record lookup batch would have answered (keys o0, x0, n0), from memory."""
@@ -66,3 +79,10 @@ class PortalIndex:
         stem = names.search_stem(title)
         return [(str(c["ID"]), c.get("TITLE") or "") for c in self.foreign_by_token.get(stem, [])
                 if str(c["ID"]) not in self.companies_with_inn and names.probably_same(title, c.get("TITLE") or "")]
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return 0

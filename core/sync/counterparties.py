@@ -58,6 +58,8 @@ class CounterpartyPipeline(Pipeline):
     def __init__(self, env: Any) -> None:
         super().__init__(env)
         self._presets: dict[str, str] | None = None
+        # the portal index of this run, once loaded: kept across slices and refreshed incrementally
+        self._run_index: PortalIndex | None = None
         self._accounts_by_owner: dict[str, list[dict[str, Any]]] = {}
 
     # ==== source: 1C ================================================================================================
@@ -143,8 +145,12 @@ class CounterpartyPipeline(Pipeline):
     # ==== target: find in the portal ================================================================================
     def lookup(self, items: list[Item]) -> None:
         creates = [item for item in items if item.action == "create"]
-        index = PortalIndex.load(self.b24, self.originator) \
-            if PortalIndex.worth_loading(self.b24, len(creates)) else None  # type: ignore[arg-type]
+        index = self._run_index
+        if index is not None:
+            # a later slice (or a lost answer's recovery): read only what the portal gained since
+            index.refresh(self.b24, self.originator)  # type: ignore[arg-type]
+        elif PortalIndex.worth_loading(self.b24, len(creates)):  # type: ignore[arg-type]
+            index = self._run_index = PortalIndex.load(self.b24, self.originator)  # type: ignore[arg-type]
         if index is None:
             self._lookup(items)
         else:
@@ -228,7 +234,7 @@ class CounterpartyPipeline(Pipeline):
         for item in items:
             self.ctx.check_cancelled()
             found = index.lookup(item.key, item.record.inn)
-            if found["o0"]:
+            if found["o0"] or item.key in index.touched:
                 # the portal already has it under our ORIGIN_ID (a lost answer, a reinstall): the per-record lookup
                 # also finds its bank details
                 self._lookup([item])
@@ -353,6 +359,8 @@ class CounterpartyPipeline(Pipeline):
 
     # ==== target: write =============================================================================================
     def commands(self, k: int, item: Item) -> Commands:
+        if self._run_index is not None:
+            self._run_index.touched.add(item.key)
         return build_commands(k, item, self.spec, self.originator, self._preset_id)
 
     def apply_results(self, item: Item, cmds: Commands, result: dict[str, Any]) -> None:
