@@ -44,7 +44,7 @@ class Profile:
     proxy: str = ""  # "http://proxy:3128"; empty = system settings / none
     language_chosen: bool = False  # False: the interface follows the OS language
     first_sync_confirmed: bool = False  # the admin saw the preview and allowed the first write
-    # requests at once to the portal; 0 = by the portal's kind (cloud 8, box 3: core.bitrix24.inflight)
+    # requests at once to the portal; 0 = by the portal's kind (cloud 16, box 3: core.bitrix24.inflight)
     bitrix24_in_flight: int = 0
 
     def __post_init__(self) -> None:

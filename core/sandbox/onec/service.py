@@ -44,7 +44,7 @@ class Response:
     body: bytes = b""
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    rows: int = 0  # entities in the answer: what the sandbox's work clock charges reading for
+    rows: int = 0  # entities built for the answer (skipped ones too, as 1C does): what the work clock charges
 
 
 def html(status: int, page: str) -> Response:
@@ -288,14 +288,14 @@ class ODataService:
             count = total if inline == "allpages" else None
             return Response(200, rep.atom_feed(req.base_url, defn, entities, count),
                             "application/atom+xml;type=feed;charset=utf-8", {"DataServiceVersion": "3.0"},
-                            rows=len(entities))
+                            rows=len(rows))
         payload: dict[str, Any] = {}
         if req.links:
             payload["odata.metadata"] = f"{req.base_url}$metadata#{defn.name}"
         if inline == "allpages":
             payload["odata.count"] = str(total)
         payload["value"] = [entity for _, entity in entities]
-        return Response(200, rep.dumps(payload), JSON_TYPE, {"DataServiceVersion": "3.0"}, rows=len(entities))
+        return Response(200, rep.dumps(payload), JSON_TYPE, {"DataServiceVersion": "3.0"}, rows=len(rows))
 
     def _ordered(self, req: Request, defn: EntitySetDef | TabularSetDef, rows: list[dict[str, Any]],
                  top: int | None, skip: int | None) -> list[dict[str, Any]]:
