@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.bitrix24.inflight import CLOUD_IN_FLIGHT  # noqa: E402
 from core.sandbox.bitrix24.server import Bitrix24Sandbox  # noqa: E402
 from core.sandbox.clock import BITRIX24_CLOUD, ONEC_ODATA, WorkClock  # noqa: E402
 from core.sandbox.onec.seed import make_bulk_bank_accounts, make_bulk_counterparties, seed_rows  # noqa: E402
@@ -325,7 +326,8 @@ def print_table(rows: list[Row], clock_scale: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="600,3000,10000")
-    parser.add_argument("--in-flight", type=int, default=0, help="SyncBridge requests in flight (0 = default)")
+    parser.add_argument("--in-flight", type=int, default=CLOUD_IN_FLIGHT,
+                        help="SyncBridge requests in flight (default: the cloud default of the client)")
     parser.add_argument("--clock", type=float, default=1.0, help="scale of the sandboxes' work clock")
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--child", choices=("syncbridge", "peer"))
@@ -341,7 +343,8 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(f"Песочницы: облачные лимиты ({RATE:g} запр/с + {BURST}, operating {OPERATING_LIMIT:g} с/10 мин, "
-          f"{METHOD_COST} с на команду), часы работы ×{args.clock:g}; 1С: {ONEC_ODATA}; портал: {BITRIX24_CLOUD}")
+          f"{METHOD_COST} с на команду), часы работы ×{args.clock:g}; 1С: {ONEC_ODATA}; портал: {BITRIX24_CLOUD}; "
+          f"SyncBridge: {args.in_flight} запросов в полёте")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
