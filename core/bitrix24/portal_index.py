@@ -31,8 +31,8 @@ class PortalIndex:
     # highest IDs read so far: a refresh reads only what the portal gained since
     last_company_id: int = 0
     last_requisite_id: int = 0
-    # 1C refs this run has sent writes for: a refresh sees new records but not changes to old ones (a company linked
-    # by ИНН gets our ORIGIN_ID), so these are always looked up in the portal itself, never answered from memory
+    # 1C refs this run has sent writes for: whatever the answer said (or if it was lost), these are always looked
+    # up in the portal itself, never answered from memory
     touched: set[str] = field(default_factory=set)
 
     @classmethod
@@ -67,6 +67,18 @@ class PortalIndex:
             if requisite.get("XML_ID"):
                 self.requisites_by_xml.setdefault(str(requisite["XML_ID"]), requisite)
         return self
+
+    def remember(self, *, ref: str, originator: str, company_id: str | None, title: str,
+                 requisite_id: str | None, inn: str, kpp: str) -> None:
+        """What this run has just written, so the next slices see it without reading the portal again."""
+        if company_id:
+            self.by_origin[ref] = {"ID": company_id, "TITLE": title, "ORIGINATOR_ID": originator, "ORIGIN_ID": ref}
+        if company_id and requisite_id and ref not in self.requisites_by_xml:
+            requisite = {"ID": requisite_id, "ENTITY_ID": company_id, "RQ_INN": inn, "RQ_KPP": kpp, "XML_ID": ref}
+            self.requisites_by_xml[ref] = requisite
+            if inn:
+                self.requisites_by_inn[inn].append(requisite)
+                self.companies_with_inn.add(company_id)
 
     def lookup(self, ref: str, inn: str) -> dict[str, Any]:
         """What the per-record lookup batch would have answered (keys o0, x0, n0), from memory."""

@@ -145,11 +145,9 @@ class CounterpartyPipeline(Pipeline):
     # ==== target: find in the portal ================================================================================
     def lookup(self, items: list[Item]) -> None:
         creates = [item for item in items if item.action == "create"]
+        # one index per run: later slices (and a lost answer's recovery) use it as loaded plus what this run wrote
         index = self._run_index
-        if index is not None:
-            # a later slice (or a lost answer's recovery): read only what the portal gained since
-            index.refresh(self.b24, self.originator)  # type: ignore[arg-type]
-        elif PortalIndex.worth_loading(self.b24, len(creates)):  # type: ignore[arg-type]
+        if index is None and PortalIndex.worth_loading(self.b24, len(creates)):  # type: ignore[arg-type]
             index = self._run_index = PortalIndex.load(self.b24, self.originator)  # type: ignore[arg-type]
         if index is None:
             self._lookup(items)
@@ -365,6 +363,11 @@ class CounterpartyPipeline(Pipeline):
 
     def apply_results(self, item: Item, cmds: Commands, result: dict[str, Any]) -> None:
         apply_results(item, cmds, result)
+        if self._run_index is not None:
+            requisite = item.payload.requisite
+            self._run_index.remember(ref=item.key, originator=self.originator, company_id=item.target_id,
+                                     title=item.title, requisite_id=item.meta.get("requisite_id"),
+                                     inn=str(requisite.get("RQ_INN") or ""), kpp=str(requisite.get("RQ_KPP") or ""))
 
     def incomplete(self, item: Item, cmds: Commands) -> bool:
         return missing_ids(item, cmds)

@@ -20,7 +20,7 @@ from typing import Any
 from core.errors import AnswerLost, RemoteError, SyncBridgeError
 from core.messages import STAGES
 from core.sync.pipeline import FAILING_ACTIONS, MAX_KEY_LENGTH, WRITE_ACTIONS, Commands, Item, Pipeline
-from core.sync.read_ahead import Reader, slice_size
+from core.sync.read_ahead import Reader, cut_into_slices
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,7 @@ class EntitySync:
             ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
             return
         keys = list(dirty)
-        chunk = slice_size(len(keys), p.process_chunk)
-        slices = [keys[start:start + chunk] for start in range(0, len(keys), chunk)]
+        slices = cut_into_slices(keys, p.process_chunk)
         with Reader(p.read, background=p.read_in_background, name=self.entity, check_cancelled=ctx.check_cancelled,
                     cancel=ctx.cancel) as reader:
             self._reader = reader
