@@ -324,11 +324,13 @@ def cmd_run(paths: AppPaths) -> int:
 
 def cmd_sandbox(paths: AppPaths, seconds: float, configuration: str = "ut11") -> int:
     from core.sandbox.bitrix24.server import Bitrix24Sandbox
+    from core.sandbox.clock import BITRIX24_CLOUD, ONEC_ODATA, WorkClock
     from core.sandbox.demo import DEMO_ONEC_PASSWORD, DEMO_ONEC_USER
     from core.sandbox.onec.server import OneCSandbox
 
-    onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD}, base_path=f"/{configuration}")
-    b24 = Bitrix24Sandbox(cert_dir=paths.sandbox_dir)
+    onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD}, base_path=f"/{configuration}",
+                       work_clock=WorkClock.from_env(ONEC_ODATA))
+    b24 = Bitrix24Sandbox(cert_dir=paths.sandbox_dir, work_clock=WorkClock.from_env(BITRIX24_CLOUD))
     onec.start()
     b24.start()
     print("Учебные серверы запущены (только для проверки, не для работы):")

@@ -48,6 +48,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     # autostart entries (XDG) go to a private folder, never the developer's real ~/.config/autostart
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("SYNCBRIDGE_ONEC_PASSWORD", raising=False)
+    # the demo's sandboxes answer instantly in tests (the demo itself runs on the realistic clock)
+    monkeypatch.setenv("SYNCBRIDGE_SANDBOX_CLOCK", "0")
     monkeypatch.delenv("SYNCBRIDGE_BITRIX24_WEBHOOK", raising=False)
     # closing a first-run wizard with typed input asks "discard?" in a modal box; tests (and qtbot's teardown)
     # answer "yes" unless a test replaces this to check the question itself

@@ -62,6 +62,8 @@ class Costs:
 #: assumed costs (module docstring): keep docs/architecture.md in step when changing them
 BITRIX24_CLOUD = Costs(per_request=0.03, per_read=0.002, per_write=0.04)
 ONEC_ODATA = Costs(per_request=0.1, per_read=0.0005, per_write=0.3, per_post=0.5)
+#: for a sandbox 1C whose writes are already timed by its ``write_delay`` (the demo): requests and reads only
+ONEC_ODATA_READS = Costs(per_request=0.1, per_read=0.0005, per_write=0.0, per_post=0.0)
 
 
 class WorkClock:

@@ -10,9 +10,11 @@ import os
 import secrets
 import shutil
 
+from core.bitrix24.inflight import CLOUD_IN_FLIGHT
 from core.paths import AppPaths
 from core.profile import Profile, portal_url_from_webhook
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
+from core.sandbox.clock import BITRIX24_CLOUD, ONEC_ODATA_READS, WorkClock
 from core.sandbox.onec.server import OneCSandbox
 from core.sandbox.onec.write_latency import document_latency
 from core.sandbox.sales_demo import enable_sales, seed_won_deal
@@ -39,10 +41,13 @@ class DemoEnvironment:
         if self.paths.home.exists():
             shutil.rmtree(self.paths.home)
         self.paths.ensure()
-        # documents take a (shortened) realistic time to write, as on a real base
-        self.onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD}, write_delay=document_latency(speed=4))
+        # the demo answers in real time like the servers it stands for (SYNCBRIDGE_SANDBOX_CLOCK=0: instantly);
+        # documents take a (shortened) realistic time to write, so the 1C clock charges reads only
+        self.onec = OneCSandbox(users={DEMO_ONEC_USER: DEMO_ONEC_PASSWORD}, write_delay=document_latency(speed=4),
+                                work_clock=WorkClock.from_env(ONEC_ODATA_READS))
         self.onec.start()
-        self.bitrix24 = Bitrix24Sandbox(cert_dir=self.paths.sandbox_dir, rate=self.rate, burst=self.burst)
+        self.bitrix24 = Bitrix24Sandbox(cert_dir=self.paths.sandbox_dir, rate=self.rate, burst=self.burst,
+                                        work_clock=WorkClock.from_env(BITRIX24_CLOUD))
         self.bitrix24.start()
         env = dict(os.environ)
         if not env.get(ENV_MASTER_PASSWORD) and not keyring_usable():
@@ -52,7 +57,8 @@ class DemoEnvironment:
             os.environ[ENV_MASTER_PASSWORD] = env[ENV_MASTER_PASSWORD]
         profile = Profile(onec_url=self.onec.url, onec_user=DEMO_ONEC_USER, bitrix24_url="https://127.0.0.1",
                           bitrix24_ca_file=str(self.bitrix24.ca_file), demo=True, schedule_minutes=5,
-                          bitrix24_rate=self.rate, bitrix24_burst=self.burst)
+                          bitrix24_rate=self.rate, bitrix24_burst=self.burst,
+                          bitrix24_in_flight=CLOUD_IN_FLIGHT)  # the demo portal stands for a cloud one
         apply_setup(self.paths, profile, DEMO_ONEC_PASSWORD, self.bitrix24.webhook_url,
                     CredentialStore(self.paths, env=env))
         enable_sales(self.paths)
