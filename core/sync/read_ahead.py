@@ -72,9 +72,12 @@ class Reader:
         return future.result()
 
     def close(self) -> None:
-        # a read still running after a cancel or an error is only a GET: it is not waited for, its result dropped
+        """Drop reads not started yet. A read already running is waited for — after an error the caller may use the
+        same source client again (the runner retries an entity after re-reading $metadata) — except after a cancel:
+        then it is only a GET whose answer nobody needs, and the user should not wait for it."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            cancelled = self._cancel is not None and self._cancel.is_set()
+            self._pool.shutdown(wait=not cancelled, cancel_futures=True)
 
     def __enter__(self) -> Reader:
         return self
