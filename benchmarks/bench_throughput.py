@@ -5,12 +5,12 @@
 Needs the bench extra (``pip install -e .[bench]``) for the peer. Prints a table; asserts nothing.
 
 For each size, in one run:
-- a sandbox 1C with N counterparties, each with one bank account, and the realistic 1C clock;
+- a sandbox 1C with N counterparties, each with one bank account and a legal address, and the realistic 1C clock;
 - a fresh sandbox portal with cloud limits (2 requests/s + 50, 480 s operating per method in 10 min, 0.05 s
   billed per command) and the realistic portal clock (core/sandbox/clock.py: 0.03 s per request, 40 ms per
   record written, 2 ms per record read), serving requests concurrently;
 - SyncBridge's first sync (reads 1C, maps, looks the portal up, writes through the outbox), in a child process;
-- on another fresh portal, fast-bitrix24 writing the same companies, requisites and bank details (payloads made
+- on another fresh portal, fast-bitrix24 writing the same companies, requisites, bank details and addresses (made
   by SyncBridge's own mapping, so fields are identical) with its own batching and concurrency: ``call()`` per
   entity kind, IDs of the previous kind substituted, in a child process.
 Both children report their wall time (the work only, not interpreter start) and peak RSS; the portal's counters
@@ -62,8 +62,9 @@ class Ceiling:
         return max(self.rate, self.operating, self.processing)
 
 
-def ceiling(records: int, clock_scale: float = 1.0, per_record: int = 3) -> Ceiling:
-    """Lower bounds on the wall time of writing ``records`` chains (company, requisite, bank detail) here.
+def ceiling(records: int, clock_scale: float = 1.0, per_record: int = 4) -> Ceiling:
+    """Lower bounds on the wall time of writing ``records`` chains (company, requisite, bank detail, legal address)
+    here.
 
     - rate: the fewest possible requests (50 commands each) through the leaky bucket: the first ``burst`` at
       once, then ``rate`` per second;
@@ -126,12 +127,16 @@ def child_peer(args: argparse.Namespace) -> dict[str, Any]:
             for job, company_id in zip(jobs, company_ids, strict=True):
                 requisites.append({"fields": {**job["requisite"]["fields"], "ENTITY_ID": int(company_id)}})
             requisite_ids = await ordered_call(b24, "crm.requisite.add", requisites)
-            bankdetails = []
+            bankdetails, addresses = [], []
             for job, requisite_id in zip(jobs, requisite_ids, strict=True):
                 for bank in job["bankdetails"]:
                     bankdetails.append({"fields": {**bank["fields"], "ENTITY_ID": int(requisite_id)}})
+                for address in job["addresses"]:
+                    addresses.append({"fields": {**address["fields"], "ENTITY_ID": int(requisite_id)}})
             if bankdetails:
                 await ordered_call(b24, "crm.requisite.bankdetail.add", bankdetails)
+            if addresses:
+                await ordered_call(b24, "crm.address.add", addresses)
             return len(jobs)
 
     start = time.perf_counter()
@@ -233,7 +238,12 @@ def peer_payloads(onec: OneCSandbox, counterparties: list[dict[str, Any]], porta
             "requisite": {"fields": {k: v for k, v in commands["r0"][1]["fields"].items() if k != "ENTITY_ID"}},
             "bankdetails": [{"fields": {k: v for k, v in params["fields"].items() if k != "ENTITY_ID"}}
                             for key, (_method, params) in commands.items() if key.startswith("b0_")],
+            "addresses": [{"fields": {k: v for k, v in params["fields"].items() if k != "ENTITY_ID"}}
+                          for key, (method, params) in commands.items() if method == "crm.address.add"],
         })
+        unknown = {method for key, (method, _) in commands.items()
+                   if key not in ("c0", "r0") and not key.startswith("b0_") and method != "crm.address.add"}
+        assert not unknown, f"the peer would not write {unknown}: teach it"
     return jobs
 
 
@@ -243,11 +253,12 @@ def check_portal(portal: Bitrix24Sandbox, size: int) -> str:
     requisites = [r for r in portal.entities("requisite") if r.get("ORIGINATOR_ID") == ORIGINATOR]
     by_requisite = {r["ID"]: r for r in requisites}
     details = [b for b in portal.entities("bankdetail") if b.get("ORIGINATOR_ID") == ORIGINATOR]
+    addresses = [a for a in portal.entities("address") if str(a.get("ENTITY_ID")) in by_requisite]
     origins = [c["ORIGIN_ID"] for c in companies.values()]
     wrong_owner = sum(1 for r in requisites if (companies.get(r["ENTITY_ID"]) or {}).get("ORIGIN_ID") != r["XML_ID"])
     orphan = sum(1 for b in details if b["ENTITY_ID"] not in by_requisite)
-    ok = len(companies) == len(set(origins)) == size and len(requisites) == size and len(details) == size
-    text = f"{len(companies)}/{len(requisites)}/{len(details)}"
+    ok = len(companies) == len(set(origins)) == size and len(requisites) == len(details) == len(addresses) == size
+    text = f"{len(companies)}/{len(requisites)}/{len(details)}/{len(addresses)}"
     if wrong_owner or orphan:
         text += f", чужих владельцев {wrong_owner + orphan}"
     return ("✓ " if ok and not (wrong_owner or orphan) else "✗ ") + text
@@ -303,7 +314,7 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> list[Row]:
 
 def print_table(rows: list[Row], clock_scale: float) -> None:
     head = (f"{'записей':>7} {'инструмент':<14} {'время, с':>9} {'×потолок':>8} {'×fb24':>6} {'запросов':>8} "
-            f"{'503':>4} {'429':>4} {'в полёте':>8} {'RSS, МБ':>8}  {'портал: компании/реквизиты/банк':<34}")
+            f"{'503':>4} {'429':>4} {'в полёте':>8} {'RSS, МБ':>8}  {'портал: компании/рекв./банк/адрес':<34}")
     print(head)
     print("-" * len(head))
     peers = {r.size: r for r in rows if r.tool == "fast-bitrix24" and r.status == "ok"}
