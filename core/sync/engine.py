@@ -233,7 +233,9 @@ class EntitySync:
                 done += len(batches[index])
                 ctx.progress(STAGES["write_portal"], done, len(plans), entity=self.entity)
         finally:
-            # batches never sent (cancel, a fatal error): nothing of them reached the portal
+            # batches never sent (cancel, a fatal error): nothing of them reached the portal. batch_many yields every
+            # batch it sent before it stops (inflight.py); only an exception raised here while settling leaves
+            # answered batches behind — their records are then found by identity (ORIGIN_ID) on the next run
             for index, batch in enumerate(batches):
                 if index not in settled:
                     for item, _ in batch:
