@@ -122,22 +122,29 @@ def child_peer(args: argparse.Namespace) -> dict[str, Any]:
                                          raise_for_status=True) as session:
             b24 = BitrixAsync(args.webhook, verbose=False, client=session, requests_per_second=RATE,
                               request_pool_size=BURST)
-            company_ids = await ordered_call(b24, "crm.company.add", [job["company"] for job in jobs])
-            requisites = []
-            for job, company_id in zip(jobs, company_ids, strict=True):
-                requisites.append({"fields": {**job["requisite"]["fields"], "ENTITY_ID": int(company_id)}})
-            requisite_ids = await ordered_call(b24, "crm.requisite.add", requisites)
-            bankdetails, addresses = [], []
-            for job, requisite_id in zip(jobs, requisite_ids, strict=True):
-                for bank in job["bankdetails"]:
-                    bankdetails.append({"fields": {**bank["fields"], "ENTITY_ID": int(requisite_id)}})
-                for address in job["addresses"]:
-                    addresses.append({"fields": {**address["fields"], "ENTITY_ID": int(requisite_id)}})
-            if bankdetails:
-                await ordered_call(b24, "crm.requisite.bankdetail.add", bankdetails)
-            if addresses:
-                await ordered_call(b24, "crm.address.add", addresses)
-            return len(jobs)
+            if args.peer_in_flight:
+                # the library's own brake (``slow``): at most this many requests at once
+                with b24.slow(args.peer_in_flight):
+                    return await write_all(b24)
+            return await write_all(b24)
+
+    async def write_all(b24: Any) -> int:
+        company_ids = await ordered_call(b24, "crm.company.add", [job["company"] for job in jobs])
+        requisites = []
+        for job, company_id in zip(jobs, company_ids, strict=True):
+            requisites.append({"fields": {**job["requisite"]["fields"], "ENTITY_ID": int(company_id)}})
+        requisite_ids = await ordered_call(b24, "crm.requisite.add", requisites)
+        bankdetails, addresses = [], []
+        for job, requisite_id in zip(jobs, requisite_ids, strict=True):
+            for bank in job["bankdetails"]:
+                bankdetails.append({"fields": {**bank["fields"], "ENTITY_ID": int(requisite_id)}})
+            for address in job["addresses"]:
+                addresses.append({"fields": {**address["fields"], "ENTITY_ID": int(requisite_id)}})
+        if bankdetails:
+            await ordered_call(b24, "crm.requisite.bankdetail.add", bankdetails)
+        if addresses:
+            await ordered_call(b24, "crm.address.add", addresses)
+        return len(jobs)
 
     start = time.perf_counter()
     error = ""
@@ -303,8 +310,9 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> list[Row]:
             portal.start()
             try:
                 child = run_child("peer", ["--webhook", portal.webhook_url, "--ca-file", portal.ca_file,
-                                           "--payloads", str(payloads)])
-                rows.append(measure("fast-bitrix24", size, portal, child))
+                                           "--payloads", str(payloads), "--peer-in-flight", str(args.peer_in_flight)])
+                label = f"fb24 slow({args.peer_in_flight})" if args.peer_in_flight else "fast-bitrix24"
+                rows.append(measure(label, size, portal, child))
             finally:
                 portal.stop()
     finally:
@@ -317,7 +325,7 @@ def print_table(rows: list[Row], clock_scale: float) -> None:
             f"{'503':>4} {'429':>4} {'в полёте':>8} {'RSS, МБ':>8}  {'портал: компании/рекв./банк/адрес':<34}")
     print(head)
     print("-" * len(head))
-    peers = {r.size: r for r in rows if r.tool == "fast-bitrix24" and r.status == "ok"}
+    peers = {r.size: r for r in rows if r.tool != "SyncBridge" and r.status == "ok"}
     for row in rows:
         bound = ceiling(row.size, clock_scale).value
         peer = peers.get(row.size)
@@ -341,6 +349,8 @@ def main() -> int:
                         help="SyncBridge requests in flight (default: the cloud default of the client)")
     parser.add_argument("--clock", type=float, default=1.0, help="scale of the sandboxes' work clock")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--peer-in-flight", type=int, default=0,
+                        help="cap fast-bitrix24's requests at once with its slow() (default: its own 50)")
     parser.add_argument("--child", choices=("syncbridge", "peer"))
     parser.add_argument("--home")
     parser.add_argument("--onec-url")
