@@ -28,9 +28,10 @@ Result = TypeVar("Result")
 
 #: requests in flight per portal when the profile does not say. Cloud: the bucket refills at 2 requests/s and a
 #: write batch takes ~2 s on the portal, so 4 keep pace with the rate once the burst of 50 is spent; more only
-#: drain that burst faster, which is what a first load of a few hundred records is made of (600 counterparties:
-#: 18.6 s with 8, 13.0 s with 16, benchmarks/bench_throughput.py). The bucket still paces every request, so this is
-#: not a faster request rate. A box is one customer server whose PHP workers also serve the office: fewer.
+#: drain that burst faster, which is what a first load of a few hundred records is made of (600 counterparties
+#: before addresses joined the chain: 18.6 s with 8, 13.0 s with 16; benchmarks/bench_throughput.py). The bucket
+#: still paces every request, so this is not a faster request rate. A box is one customer server whose PHP workers
+#: also serve the office: fewer.
 CLOUD_IN_FLIGHT = 16
 BOX_IN_FLIGHT = 3
 MAX_IN_FLIGHT = 16
