@@ -293,15 +293,16 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> list[Row]:
     onec, counterparties, _ = make_onec(size, args.clock)
     onec.start()
     try:
-        portal = make_portal(tmp / f"sb-{size}", args.clock)
-        portal.start()
-        try:
-            child = run_child("syncbridge", ["--home", str(tmp / f"home-{size}"), "--onec-url", onec.url,
-                                             "--webhook", portal.webhook_url, "--ca-file", portal.ca_file,
-                                             "--in-flight", str(args.in_flight)])
-            rows.append(measure("SyncBridge", size, portal, child))
-        finally:
-            portal.stop()
+        if not args.skip_syncbridge:
+            portal = make_portal(tmp / f"sb-{size}", args.clock)
+            portal.start()
+            try:
+                child = run_child("syncbridge", ["--home", str(tmp / f"home-{size}"), "--onec-url", onec.url,
+                                                 "--webhook", portal.webhook_url, "--ca-file", portal.ca_file,
+                                                 "--in-flight", str(args.in_flight)])
+                rows.append(measure("SyncBridge", size, portal, child))
+            finally:
+                portal.stop()
         if not args.skip_peer:
             portal = make_portal(tmp / f"peer-{size}", args.clock)
             payloads = tmp / f"payloads-{size}.json"
@@ -349,6 +350,7 @@ def main() -> int:
                         help="SyncBridge requests in flight (default: the cloud default of the client)")
     parser.add_argument("--clock", type=float, default=1.0, help="scale of the sandboxes' work clock")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--skip-syncbridge", action="store_true", help="only the peer (e.g. another --peer-in-flight)")
     parser.add_argument("--peer-in-flight", type=int, default=0,
                         help="cap fast-bitrix24's requests at once with its slow() (default: its own 50)")
     parser.add_argument("--child", choices=("syncbridge", "peer"))
