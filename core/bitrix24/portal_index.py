@@ -28,7 +28,7 @@ class PortalIndex:
     requisites_by_xml: dict[str, dict[str, Any]] = field(default_factory=dict)
     companies_with_inn: set[str] = field(default_factory=set)
     foreign_by_token: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    # highest IDs read so far: a refresh reads only what the portal gained since
+    # highest IDs read so far: a later refresh reads only what the portal gained since
     last_company_id: int = 0
     last_requisite_id: int = 0
     # 1C refs this run has sent writes for: whatever the answer said (or if it was lost), these are always looked
@@ -48,9 +48,9 @@ class PortalIndex:
         return cls().refresh(b24, originator)
 
     def refresh(self, b24: Bitrix24Client, originator: str) -> PortalIndex:
-        """Add the companies and requisites created since the last read (IDs only grow). A run in slices keeps one
-        index: each slice then reads only the previous slices' writes (and a lost answer's, and other users'
-        additions), not the whole portal again — the cost stays linear in the records written."""
+        """Add the companies and requisites created since the last read (IDs only grow; the first read is the
+        whole portal). A run keeps one index and adds its own writes with :meth:`remember` instead of re-reading;
+        changes to records read earlier are not seen, which is why refs in ``touched`` are never answered here."""
         for company in crm_company.all_companies(b24, self.last_company_id):
             self.last_company_id = max(self.last_company_id, _int(company.get("ID")))
             if company.get("ORIGIN_ID"):
