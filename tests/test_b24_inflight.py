@@ -16,7 +16,7 @@ import pytest
 from core.bitrix24.batch import BatchResult
 from core.bitrix24.client import Bitrix24Client
 from core.bitrix24.inflight import BOX_IN_FLIGHT, CLOUD_IN_FLIGHT, InFlight, default_in_flight
-from core.errors import AnswerLost, ConnectionFailed, RemoteError
+from core.errors import AnswerLost, Cancelled, ConnectionFailed, RemoteError
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.clock import Costs, WorkClock
 
@@ -201,3 +201,25 @@ def test_default_in_flight_by_portal_kind():
     assert default_in_flight("https://acme.bitrix24.ru/rest/1/x/") == CLOUD_IN_FLIGHT
     assert default_in_flight("https://crm.acme.local/rest/1/x/") == BOX_IN_FLIGHT
     assert BOX_IN_FLIGHT < CLOUD_IN_FLIGHT
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_a_batch_cut_by_stop_is_uncertain_and_the_stop_is_raised_after(limit: int):
+    """«Остановить» cuts the sockets of requests in flight (core/cancel.py): such a batch may have been stored, so it
+    comes back as AnswerLost (settled by identity, never re-sent), and the Stop itself is raised after the others."""
+    def send(job: int) -> str:
+        if job == 1:
+            raise Cancelled("Синхронизация остановлена пользователем.", "")
+        time.sleep(0.02)
+        return f"ok{job}"
+
+    seen = []
+    in_flight = InFlight(limit)
+    with pytest.raises(Cancelled):
+        for index, outcome in in_flight.run(send, list(range(6))):
+            seen.append((index, outcome))
+    in_flight.close()
+    outcomes = dict(seen)
+    assert isinstance(outcomes[1], AnswerLost) and "остановкой" in outcomes[1].message
+    assert outcomes[0] == "ok0"
+    assert max(outcomes) < 5  # nothing new started after the Stop was seen

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from core.errors import AnswerLost, RemoteError, SyncBridgeError
+from core.errors import AnswerLost, Cancelled, RemoteError, SyncBridgeError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,13 @@ _CLOUD_SUFFIXES = (".bitrix24.ru", ".bitrix24.com", ".bitrix24.by", ".bitrix24.k
 
 #: what a batch may end with without stopping the others: the caller settles that batch's records itself
 PER_BATCH_ERRORS = (AnswerLost, RemoteError)
+
+
+def _cut_by_stop() -> AnswerLost:
+    """A batch a Stop ended (its socket cut, core/cancel.py) may have reached the portal: uncertain, like a lost
+    answer — its outbox item stays and it is settled by identity, never re-sent (D6)."""
+    return AnswerLost("Запрос к Битрикс24 оборван остановкой синхронизации: записи пакета могли сохраниться.",
+                      "Перед новой попыткой записи будут найдены по внешнему идентификатору (ORIGIN_ID / XML_ID).")
 
 
 def default_in_flight(portal_url: str) -> int:
@@ -68,8 +75,10 @@ class InFlight:
         """Yield ``(index, send(job))`` or ``(index, the AnswerLost/RemoteError it raised)`` in completion order.
 
         Once ``cancel`` is set no further job starts; those already in flight finish and are yielded (their
-        writes may have landed: the caller must settle them). Any other error (the portal unreachable, a bad
-        certificate…) stops new jobs too; it is raised after the jobs in flight have been yielded.
+        writes may have landed: the caller must settle them). A job a Stop cut (``Cancelled``) is yielded as an
+        :class:`AnswerLost` — it may have reached the portal — and ``Cancelled`` is raised after the others. Any
+        other error (the portal unreachable, a bad certificate…) stops new jobs too; it is raised after the jobs in
+        flight have been yielded.
         """
         if self.limit == 1 or len(jobs) <= 1:
             return self._one_by_one(send, jobs, cancel)
@@ -89,9 +98,13 @@ class InFlight:
             if cancel is not None and cancel.is_set():
                 return
             try:
-                yield index, send(job)
+                outcome: Result | SyncBridgeError = send(job)
             except PER_BATCH_ERRORS as exc:
-                yield index, exc
+                outcome = exc
+            except Cancelled:
+                yield index, _cut_by_stop()
+                raise
+            yield index, outcome
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -122,6 +135,9 @@ class InFlight:
                         yield index, future.result()
                     elif isinstance(error, PER_BATCH_ERRORS):
                         yield index, error
+                    elif isinstance(error, Cancelled):
+                        yield index, _cut_by_stop()
+                        fatal = fatal or error
                     elif fatal is None:
                         log.debug("batch %d failed, no new batches start: %s", index, type(error).__name__)
                         fatal = error
