@@ -284,3 +284,31 @@ def test_a_mapped_field_is_data_not_code():
            "Комментарий": "ключевой клиент"}
     payload = counterparty_to_b24(counterparty_from_onec(row, [], {}, table), table)
     assert payload.company["COMMENTS"] == "ключевой клиент"
+
+
+def test_connection_cut_mid_write_leaves_unsettled_items_uncertain_then_found(toys):
+    """The portal stored the second batch but the connection dropped before its answer was handed back: those items
+    stay uncertain in the outbox, and the next run finds them by identity instead of adding them again."""
+    from core.errors import ConnectionFailed
+
+    store, portal, run = toys
+    ToyPipeline.source = {f"{i:08d}-0000-0000-0000-000000000000": {
+        "Ref_Key": f"{i:08d}-0000-0000-0000-000000000000", "DataVersion": "1", "Description": f"кубик {i}"}
+        for i in range(60)}
+    original = portal.batch_many
+
+    def cut_after_first(batches, *, cancel=None):
+        for index, outcome in original(batches, cancel=cancel):
+            if index == 1:
+                raise ConnectionFailed("связь оборвалась (тест)")
+            yield index, outcome
+
+    portal.batch_many = cut_after_first  # type: ignore[method-assign]
+    with pytest.raises(ConnectionFailed):
+        run()
+    assert len(portal.rows) == 60
+    assert {o.state for o in store.outbox()} == {"uncertain"} and len(store.outbox()) == 10
+    portal.batch_many = original  # type: ignore[method-assign]
+    ctx = run()
+    assert len(portal.rows) == 60 and portal.writes.count("toy.add") == 60
+    assert ctx.per_entity["toy"]["linked"] == 10 and store.outbox() == []

@@ -226,21 +226,27 @@ class EntitySync:
         settled: set[int] = set()
         b24 = p.b24
         assert b24 is not None
+        finished = False
         try:
             for index, outcome in b24.batch_many(requests, cancel=ctx.cancel):
                 settled.add(index)
                 recovered += self._settle_batch(batches[index], requests[index], outcome)
                 done += len(batches[index])
                 ctx.progress(STAGES["write_portal"], done, len(plans), entity=self.entity)
+            finished = True
         finally:
-            # batches never sent (cancel, a fatal error): nothing of them reached the portal. batch_many yields every
-            # batch it sent before it stops (inflight.py); only an exception raised here while settling leaves
-            # answered batches behind — their records are then found by identity (ORIGIN_ID) on the next run
+            # batch_many yields every batch it sent before it returns (inflight.py), so after a normal return (also
+            # on Stop) the batches not yielded never left: nothing of them reached the portal. When an exception cut
+            # the loop, a batch not yielded may have been sent: its items stay "uncertain" and the next run looks
+            # them up by identity before anything else
             for index, batch in enumerate(batches):
                 if index not in settled:
                     for item, _ in batch:
                         if item.outbox_id is not None:
-                            self.store.outbox_mark(item.outbox_id, "done")
+                            if finished:
+                                self.store.outbox_mark(item.outbox_id, "done")
+                            else:
+                                self.store.outbox_mark(item.outbox_id, "uncertain", "запуск прерван")
         ctx.check_cancelled()
         return recovered
 
