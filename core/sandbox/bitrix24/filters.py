@@ -156,6 +156,8 @@ def _sql_like_to_regex(pattern: str) -> str:
 
 
 def _comparable(value: Any, type_: str) -> Any:
+    if type_ == "property" and isinstance(value, Mapping):
+        value = value.get("value")  # catalog product properties print as {"value": …, "valueId": …}
     if value is None or value == "":
         return None
     if type_ in NUMERIC_TYPES:

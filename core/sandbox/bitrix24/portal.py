@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .addresses import OWNER_COMPANY, OWNER_CONTACT, OWNER_REQUISITE, AddressBook
+from .catalog import Catalog
 from .contact_links import ContactCompanyLinks
 from .crm_item import CompanyItems
 from .entities import LegacyEntity
@@ -94,6 +95,7 @@ class Portal:
         self.addresses = AddressBook(self._address_anchor)
         self.contact_links = ContactCompanyLinks(self.contacts, self.companies)
         self.sales = SalesDesk(self)
+        self.catalog = Catalog(self.now, user_id)
         stores = (self.companies, self.contacts, self.requisites, self.bankdetails, self.timeline_comments,
                   self.sales.deals.entity)
         self.kinds: dict[str, LegacyEntity] = {e.kind: e for e in stores}
@@ -106,8 +108,16 @@ class Portal:
                 return copy.deepcopy(list(RUSSIAN_PRESETS))
             if kind == "address":
                 return self.addresses.rows()
+            catalog_tables = {"product": self.catalog.products, "price": self.catalog.prices,
+                              "price_type": self.catalog.price_types, "store": self.catalog.stores,
+                              "store_product": self.catalog.store_products, "section": self.catalog.sections,
+                              "measure": self.catalog.measures, "vat": self.catalog.vats,
+                              "document": self.catalog.documents, "document_element": self.catalog.document_elements}
+            if kind in catalog_tables:
+                rows = catalog_tables[kind].rows
+                return [copy.deepcopy(rows[i]) for i in sorted(rows)]
             if kind not in self.kinds:
-                # kinds the sandbox does not model yet (deal, product…) are simply empty
+                # kinds the sandbox does not model yet (deal…) are simply empty
                 return []
             store = self.kinds[kind].records
             return [copy.deepcopy(store[i]) for i in sorted(store)]
@@ -220,7 +230,17 @@ class Portal:
         # method families kept in their own modules (addresses.py, contact_links.py): handlers return Outcome args
         for name, handler in {**self.addresses.methods(), **self.contact_links.methods()}.items():
             table[name] = MethodSpec("crm", lambda p, h=handler: Outcome(*h(p)))
+        for name, handler in self.catalog.methods().items():
+            table[name] = MethodSpec("catalog", self._catalog_handler(handler))
         return self.sales.extend(table)  # deals, stages, product rows, smart invoices, deal comments (sales.py)
+
+    def _catalog_handler(self, handler: Callable[[dict[str, Any]], tuple[Any, Any, Any]]) -> Callable:
+        def run(params: dict[str, Any]) -> Outcome:
+            self.catalog.check_access()
+            result, total, next_start = handler(params)
+            return Outcome(result, total, next_start)
+
+        return run
 
     def _write_ctx(self) -> dict[str, Any]:
         return {"now": self.now(), "user_id": self.user_id, "next_mf_id": self.next_mf_id}

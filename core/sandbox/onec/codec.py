@@ -207,8 +207,8 @@ def apply_props(props: tuple[Prop, ...], row: dict[str, Any], body: dict[str, An
             continue
         if p.name not in body or (p.read_only and not trusted):
             continue
-        if p.name == "LineNumber":
-            continue  # validated by convert_tabular
+        if p.name == "LineNumber" and not trusted:
+            continue  # validated by convert_tabular; register records (trusted loads) carry their own
         value = convert(p, body[p.name])
         if value is not _MISSING:
             row[p.name] = value

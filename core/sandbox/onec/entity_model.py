@@ -369,6 +369,13 @@ UT11_SETS: tuple[EntitySetDef, ...] = (
     COUNTERPARTIES, PARTNERS, BANK_ACCOUNTS, BANKS, CONTACT_PERSONS, CURRENCIES, CONTACT_INFO_KINDS,
 )
 
+# the catalogue part lives in its own module; it needs the helpers above, hence the late import
+from core.sandbox.onec.catalog_model import CATALOG_ENUMS, CATALOG_SETS  # noqa: E402
+
+for _name, _members in CATALOG_ENUMS.items():  # members are merged: БП and УНФ share «СтавкиНДС»
+    ENUMS[_name] = tuple(dict.fromkeys((*ENUMS.get(_name, ()), *_members)))
+UT11_SETS = (*UT11_SETS, *CATALOG_SETS)
+
 CONFIGURATIONS = ("ut11", "bp30", "unf")
 
 
@@ -503,7 +510,10 @@ def metadata_xml(model: Model) -> str:
 
     for name in sorted(model.published):
         obj = model.objects[name]
-        entity_type(name, ("Ref_Key",), obj.props, obj.tabular)
+        # register record sets have no Ref_Key: a record is identified by its recorder and line
+        keys = ("Ref_Key",) if "Ref_Key" in obj.by_name else tuple(
+            k for k in ("Recorder_Key", "Recorder", "LineNumber") if k in obj.by_name)
+        entity_type(name, keys, obj.props, obj.tabular)
         for t in obj.tabular:
             entity_type(f"{name}_{t.name}", ("Ref_Key", "LineNumber"), t.props, ())
             rows = [f"{i2}<ComplexType Name={quoteattr(f'{name}_{t.name}_RowType')}>"]

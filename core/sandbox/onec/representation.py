@@ -132,7 +132,7 @@ class EntityWriter:
                 out[part.name] = [row_json(part.props, r, wanted) for r in row.get(part.name, [])]
         for item in sel.presentations:
             out[item] = self._presentation(item, row)
-        if self.links:
+        if self.links and "Ref_Key" in defn.by_name:  # register records and virtual-table rows carry no links
             for p in defn.props:
                 if p.kind != REF or not self.model.is_published(p.ref_to or ""):
                     continue

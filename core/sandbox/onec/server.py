@@ -20,12 +20,16 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote
 
 from core.sandbox.clock import ONEC_ODATA, Work, WorkClock
 from core.sandbox.onec import representation as rep
+from core.sandbox.onec.catalog_documents import CatalogDocuments
+from core.sandbox.onec.catalog_model import PRICE_DOCUMENT
+from core.sandbox.onec.catalog_seed import load_bulk_catalog, load_catalog
 from core.sandbox.onec.codec import ODataFault
 from core.sandbox.onec.entity_model import CONFIGURATIONS, Model
 from core.sandbox.onec.posting import Posting
@@ -81,6 +85,8 @@ class OneCSandbox:
         self.configuration = configuration or configuration_for_path(self.base_path)
         self.model = Model.for_configuration(self.configuration, published)
         self.store = Store(self.model.objects)
+        #: what 1C users' documents do to the price and stock registers (see catalog_documents.py)
+        self.documents = CatalogDocuments(self.store)
         self.service = ODataService(self.model, self.store, base_path=self.base_path,
                                     users=dict(DEFAULT_USERS if users is None else users),
                                     forbidden=set(forbidden or ()), max_query_string=max_query_string)
@@ -183,6 +189,27 @@ class OneCSandbox:
         self._check_set(entity_set)
         self.model.drop_attribute(entity_set, attribute)
 
+    def set_price(self, product: str, price_type: str, price: Any, *, date: datetime | None = None) -> str:
+        """A user posts «Установка цен номенклатуры» with one line; returns the document's Ref_Key."""
+        return self.documents.set_prices([(product, price_type, price)], date=date)
+
+    def change_stock(self, product: str, warehouse: str, delta: Any, *, date: datetime | None = None) -> str:
+        """A user posts a surplus (delta > 0) or a shortage write-off (delta < 0); returns the document's Ref_Key."""
+        return self.documents.change_stock(product, warehouse, delta, date=date)
+
+    def reserve(self, product: str, warehouse: str, quantity: Any) -> str:
+        """A customer order reserves stock at a warehouse (free stock drops, stock on hand does not)."""
+        return self.documents.reserve(product, warehouse, quantity)
+
+    def unpost_price_document(self, ref: str) -> None:
+        """«Отмена проведения» of a price document: its prices leave the register, DataVersion is bumped."""
+        self.documents.unpost(PRICE_DOCUMENT, ref)
+
+    def load_bulk_catalog(self, products: int, *, price_types: int = 2, warehouses: int = 5) -> dict[str, list[str]]:
+        """Add a generated catalogue (benchmarks): products, price types, warehouses, prices and stock."""
+        return load_bulk_catalog(self.store, self.documents, products, price_types=price_types,
+                                 warehouses=warehouses)
+
     def set_published(self, names: set[str]) -> None:
         """Change the OData composition (what УстановитьСоставСтандартногоИнтерфейсаOData does)."""
         unknown = set(names) - set(self.model.objects)
@@ -227,6 +254,8 @@ class OneCSandbox:
         for entity_set, rows in (*seed_rows_for(self.configuration).items(), *sales.items()):
             for row in rows:
                 self.store.create(entity_set, row, trusted=True, version=seed_version(row["Ref_Key"]))
+        if self.configuration == "ut11":  # the catalogue is modelled for УТ 11 names only
+            load_catalog(self.store, self.documents)
 
     def _record(self, method: str, target: str) -> str | None:
         with self._lock:

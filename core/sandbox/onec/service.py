@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+from core.sandbox.onec import registers
 from core.sandbox.onec import representation as rep
 from core.sandbox.onec.codec import ODataFault, parse_guid
 from core.sandbox.onec.entity_model import EntitySetDef, Model, TabularSetDef, metadata_xml
@@ -165,6 +166,10 @@ class ODataService:
                             {"DataServiceVersion": "3.0"})
         m = _RESOURCE_RE.match(req.resource)
         name = m.group("name") if m else req.resource.split("/", 1)[0]
+        if m and m.group("key") is None:
+            virtual = registers.handle(self, req, name, m.group("tail"))
+            if virtual is not None:
+                return virtual
         defn = self.model.entity_set(name) if m else None
         if defn is None:
             raise ODataFault(404, "6", f"Сегмент пути '{name}' не найден!")
@@ -173,6 +178,9 @@ class ODataService:
         if owner in self.forbidden and not self._allowed_only(req):
             raise ODataFault(401, "20", "Нарушение прав доступа!")
         key, tail = m.group("key"), m.group("tail")
+        if req.method != "GET" and registers.register_for(name) is not None:
+            # registers are written by their recorder documents only
+            raise ODataFault(405, "19", "HTTP-метод не допускается для данного ресурса")
         if key is None:
             if tail == "$count" and req.method == "GET":
                 return self._count(req, defn)
