@@ -388,6 +388,7 @@ class Catalog:
             "previewTextType": "text", "purchasingCurrency": None, "purchasingPrice": None, "quantity": 0,
             "quantityReserved": 0, "quantityTrace": "D", "sort": 500, "subscribe": "D", "timestampX": now,
             "type": type_, "vatId": None, "vatIncluded": "N", "weight": None, "width": None, "xmlId": "",
+            "recurSchemeLength": None, "recurSchemeType": "D", "trialPriceId": None, "withoutOrder": "N",
             f"property{ARTICLE_PROPERTY_ID}": None,
         }
         self._apply_product_fields(row, fields)

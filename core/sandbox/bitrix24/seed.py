@@ -1,17 +1,27 @@
-"""What a portal looks like before SyncBridge ever ran: companies managers typed in by hand.
+"""What a portal looks like before SyncBridge ever ran: companies and products managers typed in by hand.
 
 None of them carries ORIGIN_ID. Two are the cases the sync must get right:
 - «ТехПром Москва» has no requisite (no ИНН) — the seed article's probable duplicate of 1C's
   ООО «ТехПром»: it must go to the review list, never be merged silently;
 - «УЗМК» has a requisite with ИНН 6671039180 / КПП 667101001 — the sync must link it by ИНН
   instead of creating a second company.
+
+The catalogue: one store «Основной склад» (every portal has one), and two products:
+- «Гайка М12» typed in by hand with article ГМ12 — its xmlId is its own id, as the iblock fills it: the probable
+  duplicate of 1C's «Гайка М12 ГОСТ 5915-70» (same article, no 1C identity), for review, never merged;
+- «Электроды МР-3 4 мм» imported earlier with xmlId = the 1C Ref_Key of «Электроды МР-3 ∅4»: must be linked,
+  never duplicated.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .catalog import ARTICLE_PROPERTY_ID, PRODUCT_IBLOCK_ID
 from .portal import Portal
+
+#: Ref_Key of «Электроды МР-3 ∅4» in the sandbox 1C seed (core/sandbox/onec/catalog_seed.py)
+ELECTRODES_ONEC_REF = "62661491-199f-11ee-49f5-00155d0a1c2b"
 
 #: (title, phones, e-mails, requisite fields or None, created)
 _COMPANIES: tuple[tuple[str, list[str], list[str], dict[str, str] | None, str], ...] = (
@@ -64,6 +74,20 @@ def seed_portal(portal: Portal) -> None:
                 _backdate(portal.requisites.records[rq_id], created)
         contact_id = portal.contacts.add({**_CONTACT, "COMPANY_ID": company_ids["Ромашка"]}, **ctx)
         _backdate(portal.contacts.records[contact_id], "2025-06-05T10:10:00+03:00")
+        _seed_catalog(portal)
+
+
+def _seed_catalog(portal: Portal) -> None:
+    catalog = portal.catalog
+    handlers = catalog.methods()
+    handlers["catalog.store.add"]({"fields": {"title": "Основной склад", "address": "г. Москва, ул. Складская, 1",
+                                              "sort": 100}})
+    handlers["catalog.product.add"]({"fields": {"iblockId": PRODUCT_IBLOCK_ID, "name": "Гайка М12",
+                                                f"property{ARTICLE_PROPERTY_ID}": "ГМ12", "measure": 5}})
+    handlers["catalog.product.add"]({"fields": {"iblockId": PRODUCT_IBLOCK_ID, "name": "Электроды МР-3 4 мм",
+                                                "xmlId": ELECTRODES_ONEC_REF, "measure": 4}})
+    for row in catalog.products.rows.values():
+        row["dateCreate"] = row["timestampX"] = "2025-09-18T14:02:00+03:00"
 
 
 def _backdate(record: dict[str, Any], created: str) -> None:

@@ -133,8 +133,20 @@ class Bitrix24Sandbox:
     # ----- test helpers --------------------------------------------------------------------------
     def entities(self, kind: str) -> list[dict[str, Any]]:
         """Stored records of ``kind`` ("company", "contact", "requisite", "bankdetail",
-        "timeline_comment", "preset"; unmodelled kinds such as "deal" are empty), as stored."""
+        "timeline_comment", "preset"; catalogue: "product", "price", "price_type", "store", "store_product",
+        "section", "measure", "vat", "document", "document_element"; unmodelled kinds such as "deal" are empty),
+        as stored."""
         return self.portal.entities(kind)
+
+    def set_inventory_management(self, enabled: bool) -> None:
+        """What the admin's «Складской учёт» switch does (catalog.document.mode.status answers Y/N)."""
+        with self.portal.lock:
+            self.portal.catalog.inventory_management = enabled
+
+    def set_catalog_access_denied(self, denied: bool) -> None:
+        """A webhook user without catalogue rights: every catalog.* method answers the access-denied body."""
+        with self.portal.lock:
+            self.portal.catalog.access_denied = denied
 
     def request_log(self) -> list[str]:
         """Method of every REST call in order; batch sub-commands appear as ``batch:<method>``."""
