@@ -24,6 +24,7 @@ import logging
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
@@ -283,6 +284,56 @@ class OneCClient:
                 result[str(row.get("Ref_Key", "")).lower()] = row
         return result
 
+    # --- virtual tables of registers ---------------------------------------------------------------
+
+    def virtual_table(self, register: str, function: str, *, period: datetime | None = None,
+                      condition: str | None = None, dimensions: list[str] | None = None,
+                      select: list[str] | None = None, filter: str | None = None) -> list[dict]:
+        """`SliceLast` / `SliceFirst` / `Balance` of a register, parameters in the query string (see
+        :func:`query.function_path`). `condition` filters records before the virtual table is computed (cheap on
+        1C: it goes into the query's parameters); `filter` is `$filter` on the result rows."""
+        params = self._params(select=select, filter=filter)
+        if period is not None:
+            params["Period"] = query.datetime_literal(period)
+        if condition:
+            params["Condition"] = condition
+        if dimensions:
+            params["Dimensions"] = ",".join(dimensions)
+        return self._collection(register, params, path=query.function_path(register, function))
+
+    def slice_last_many(self, register: str, field: str, refs: list[str], *, extra: str | None = None,
+                        select: list[str] | None = None, period: datetime | None = None) -> list[dict]:
+        """`SliceLast` restricted to `field` in `refs`, as many requests as the IIS query-string limit needs."""
+        return self._by_chunks(refs, lambda cond: self.virtual_table(
+            register, "SliceLast", period=period, condition=cond, select=select), field, extra, select)
+
+    def balance_many(self, register: str, field: str, refs: list[str], *, dimensions: list[str],
+                     extra: str | None = None, select: list[str] | None = None,
+                     period: datetime | None = None) -> list[dict]:
+        """`Balance` restricted to `field` in `refs`, chunked like :meth:`slice_last_many`."""
+        return self._by_chunks(refs, lambda cond: self.virtual_table(
+            register, "Balance", period=period, condition=cond, dimensions=dimensions, select=select),
+            field, extra, select)
+
+    def _by_chunks(self, refs: list[str], read: Any, field: str, extra: str | None,
+                   select: list[str] | None) -> list[dict]:
+        wanted = list(dict.fromkeys(r.lower() for r in refs))
+        rows: list[dict] = []
+        position = 0
+        while position < len(wanted):
+            batch = [wanted[position]]
+            while position + len(batch) < len(wanted) and len(batch) < 40:
+                candidate = [*batch, wanted[position + len(batch)]]
+                condition = query.or_of_refs(field, candidate) + (f" and {extra}" if extra else "")
+                params = {"Condition": condition, **self._params(select=select)}
+                if len(query.encode_query({"$format": "json", **params})) > QUERY_BUDGET - 200:
+                    break
+                batch = candidate
+            position += len(batch)
+            condition = query.or_of_refs(field, batch) + (f" and {extra}" if extra else "")
+            rows.extend(read(condition))
+        return rows
+
     # --- writes -----------------------------------------------------------------------------------
 
     def create(self, entity_set: str, body: dict) -> dict:
@@ -381,8 +432,8 @@ class OneCClient:
             params["$filter"] = filter
         return params
 
-    def _collection(self, entity_set: str, params: dict[str, str]) -> list[dict]:
-        url = query.url(self.base_url, query.entity_path(entity_set), params)
+    def _collection(self, entity_set: str, params: dict[str, str], *, path: str | None = None) -> list[dict]:
+        url = query.url(self.base_url, path or query.entity_path(entity_set), params)
         data = self._get_json(url, action=f"чтении «{entity_set}»", entity_set=entity_set)
         values = data.get("value") if isinstance(data, dict) else None
         if not isinstance(values, list):

@@ -68,3 +68,17 @@ def url(base_url: str, path: str = "", params: dict[str, str] | None = None) -> 
 def or_of_keys(refs: list[str], field: str = "Ref_Key") -> str:
     """`Ref_Key eq guid'…' or Ref_Key eq guid'…'` — the usual way to read several objects by key."""
     return " or ".join(f"{field} eq {guid_literal(r)}" for r in refs)
+
+
+def function_path(entity_set: str, function: str) -> str:
+    """`InformationRegister_%D0%A6…/SliceLast` — a virtual table with its parameters left to the query string.
+
+    Parameters go in the query string, never in the path: IIS refuses a path segment over 260 characters
+    (`SliceLast(Condition=…)` with a few GUIDs already is one), the query string has 2048 bytes.
+    """
+    return f"{quote(entity_set, safe='$')}/{function}"
+
+
+def or_of_refs(field: str, refs: list[str]) -> str:
+    """`(Поле eq guid'…' or Поле eq guid'…')` — parenthesised so it can be and-ed with another condition."""
+    return "(" + or_of_keys(refs, field) + ")"
