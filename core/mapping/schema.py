@@ -87,6 +87,32 @@ SECTIONS: dict[str, Any] = {
         "product_names?": {**ONEC_SET, "fields": {"name": str}},
     },
 }
+SECTIONS.update({
+    "product_group": {"onec": {**ONEC_SET, "fields": {"name": str, "parent": str, "*": str}}},
+    "product": {
+        "onec": {**ONEC_SET, "fields": {"name": str, "article": str, "group": str, "is_folder": str, "kind": str,
+                                        "unit": str, "vat": str, "*": str},
+                 "service_kinds": [str]},
+        "units": {**ONEC_SET, "fields": {"okei": str, "name": str, "*": str}},
+        "vat_rates": {**ONEC_SET, "fields": {"rate": str, "no_vat": str, "name": str, "*": str}},
+        "bitrix24": {"product": {"*": str}, "vat_included?": str},
+    },
+    "price_type": {
+        "onec": {**ONEC_SET, "fields": {"name": str, "currency": str, "*": str}},
+        "currencies": {**ONEC_SET, "fields": {"code": str}},
+        "iso_codes": {"*": str},
+    },
+    "price": {
+        "document": {"entity_set": str, "lines": str, "product": str},
+        "register": {"entity_set": str, "fields": {"product": str, "price_type": str, "price": str}},
+    },
+    "warehouse": {"onec": {**ONEC_SET, "fields": {"name": str, "*": str}}, "default_address?": str},
+    "stock": {
+        "register": {"entity_set": str, "dimensions": [str], "overlap_minutes?": float,
+                     "fields": {"product": str, "warehouse": str, "in_stock": str, "reserved": str}},
+        "movements": {"entity_set": str, "fields": {"period": str, "product": str, "warehouse": str}},
+    },
+})
 
 TOP = {"profile": str, "title": str}
 

@@ -92,6 +92,9 @@ class Pipeline(ABC):
     target_type: ClassVar[str]
     #: entities whose links this one needs (written first in a run)
     depends_on: ClassVar[tuple[str, ...]] = ()
+    #: taken by a run whose profile names no entities; False = only when the profile lists it (an entity that needs
+    #: the admin's choices first, like the catalogue's price types and warehouses)
+    enabled_by_default: ClassVar[bool] = True
     direction: ClassVar[str] = DIRECTION_TO_B24
     #: which side's versions detect changes: "onec" (1C → portal) or "b24" (portal → 1C)
     version_side: ClassVar[str] = "onec"

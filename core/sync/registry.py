@@ -11,18 +11,31 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ConfigError
+from core.sync.catalog_base import PriceTypePipeline, ProductGroupPipeline, WarehousePipeline
 from core.sync.contacts import ContactPipeline
 from core.sync.counterparties import CounterpartyPipeline
 from core.sync.customer_path import CustomerPathPipeline
 from core.sync.pipeline import Pipeline
+from core.sync.prices import PricePipeline
+from core.sync.products import ProductPipeline
 from core.sync.sales_orders import SalesOrderPipeline
+from core.sync.stock import StockPipeline
 
 PIPELINES: list[type[Pipeline]] = [
     CounterpartyPipeline,
     ContactPipeline,
+    ProductGroupPipeline,
+    ProductPipeline,
+    PriceTypePipeline,
+    PricePipeline,
+    WarehousePipeline,
+    StockPipeline,
     SalesOrderPipeline,
     CustomerPathPipeline,
 ]
+
+#: the catalogue entities, in the order the wizard's catalogue page enables them
+CATALOG_ENTITIES = ("product_group", "product", "price_type", "price", "warehouse", "stock")
 
 
 def by_entity() -> dict[str, type[Pipeline]]:
@@ -65,5 +78,6 @@ def enabled(table: dict[str, Any], chosen: list[str] | None = None) -> list[type
         if unknown:
             raise ConfigError(f"Неизвестные сущности синхронизации в настройках: {', '.join(unknown)}.",
                               f"Известны: {', '.join(known)}.")
-    classes = [cls for cls in PIPELINES if cls.entity in table and (not chosen or cls.entity in chosen)]
+    classes = [cls for cls in PIPELINES if cls.entity in table
+               and (cls.entity in chosen if chosen else cls.enabled_by_default)]
     return ordered(classes)

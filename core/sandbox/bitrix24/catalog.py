@@ -253,6 +253,13 @@ class Catalog:
              "skuPropertyId": 99, "subscription": "N", "vatId": None},
         ]
 
+    def currency_rows(self) -> list[dict[str, Any]]:
+        """``crm.currency.list``: a legacy CRM list, strings everywhere, the base currency first."""
+        return [{"CURRENCY": code, "AMOUNT_CNT": "1", "AMOUNT": "1.0000" if code == "RUB" else "90.0000",
+                 "SORT": str(100 * (n + 1)), "BASE": "Y" if code == "RUB" else "N", "FULL_NAME": code, "LID": "ru",
+                 "FORMAT_STRING": "# " + code, "DECIMALS": "2"} for n, code in enumerate(sorted(
+                     self.currencies, key=lambda c: (c != "RUB", c)))]
+
     # ----- method table -------------------------------------------------------------------------------
     def methods(self) -> dict[str, Callable[[dict[str, Any]], tuple[Any, int | None, int | None]]]:
         """Handlers keyed by lower-case method name; each returns (result, total, next)."""

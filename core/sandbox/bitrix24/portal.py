@@ -230,6 +230,7 @@ class Portal:
         # method families kept in their own modules (addresses.py, contact_links.py): handlers return Outcome args
         for name, handler in {**self.addresses.methods(), **self.contact_links.methods()}.items():
             table[name] = MethodSpec("crm", lambda p, h=handler: Outcome(*h(p)))
+        table["crm.currency.list"] = MethodSpec("crm", lambda p: Outcome(self.catalog.currency_rows(), None, None))
         for name, handler in self.catalog.methods().items():
             table[name] = MethodSpec("catalog", self._catalog_handler(handler))
         return self.sales.extend(table)  # deals, stages, product rows, smart invoices, deal comments (sales.py)

@@ -1,0 +1,347 @@
+"""What the catalogue pipelines share: the portal's catalogue info (read once per run), lookups of records by xmlId,
+and the «named» catalogue entities (product groups → sections, price types, warehouses → stores).
+
+Catalogue entities are opt-in (``enabled_by_default = False``): a run takes them when the profile lists them — the
+wizard's catalogue page does that once the admin has chosen price types and warehouses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from core.bitrix24 import catalog as b24catalog
+from core.bitrix24.catalog import CatalogInfo
+from core.mapping.catalog import (
+    FieldsPayload,
+    NamedRecord,
+    changed_fields,
+    named_from_onec,
+    payload_from_json,
+    payload_to_json,
+)
+from core.mapping.schema import select_of
+from core.messages import STAGES
+from core.sync.pipeline import Commands, Item, Pipeline
+
+log = logging.getLogger(__name__)
+
+LOOKUP_REFS = 50  # xmlIds per list command (one page of answers)
+LOOKUP_COMMANDS = 40  # list commands per lookup batch
+
+#: the catalogue's own wording of the engine's reasons (neutral gender: groups, price types, stores, products)
+CATALOG_REASONS = {
+    "created": "catalog_created", "updated": "catalog_updated", "marked_deleted": "catalog_deactivated",
+    "probable_duplicate": "catalog_probable_duplicate", "dry_run_link": "catalog_dry_run_link",
+    "dry_run_create": "catalog_dry_run_create", "dry_run_update": "catalog_dry_run_update",
+}
+
+
+class CatalogPipeline(Pipeline):
+    """Base of the catalogue pipelines: catalogue info, link lookups of other catalogue entities."""
+
+    enabled_by_default: ClassVar[bool] = False
+    reason_codes: ClassVar[dict[str, str]] = CATALOG_REASONS
+    field_labels: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        self._info: CatalogInfo | None = None
+
+    @property
+    def info(self) -> CatalogInfo:
+        if self._info is None:
+            assert self.b24 is not None
+            self._info = b24catalog.load_info(self.b24)
+        return self._info
+
+    def linked_ids(self, entity: str) -> dict[str, str]:
+        """1C ref → portal id of another catalogue entity's records."""
+        return {ref: link.b24_id for ref, link in self.store.links(entity, entity).items()}
+
+    def chosen(self) -> list[str]:
+        """The 1C refs the admin picked for this entity (price types, warehouses); empty = all active."""
+        return [str(r).lower() for r in self.settings.get("chosen") or []]
+
+    # ---- mapping helpers shared by every catalogue entity ----
+    def payload_to_json(self, payload: Any) -> dict[str, Any] | None:
+        return payload_to_json(payload)
+
+    def payload_from_json(self, data: dict[str, Any] | None) -> Any:
+        return payload_from_json(data)
+
+    def changed_fields(self, old: Any, new: Any) -> list[str]:
+        return changed_fields(old, new, self.field_labels)
+
+    def title_of(self, record: Any) -> str:
+        return str(getattr(record, "name", "") or "")
+
+    # ---- finding records by xmlId, in batches of list commands ----
+    def find_by_xml_id(self, items: list[Item], command: Callable[[list[str]], tuple[str, dict[str, Any]]],
+                       wrapper: str) -> dict[str, dict[str, Any]] | None:
+        """xmlId → portal row for these items, or None when the portal did not answer every question (then nothing
+        can be called «absent», and nothing may be created)."""
+        refs = [item.key for item in items]
+        found: dict[str, dict[str, Any]] = {}
+        chunks = [refs[i:i + LOOKUP_REFS] for i in range(0, len(refs), LOOKUP_REFS)]
+        for start in range(0, len(chunks), LOOKUP_COMMANDS):
+            self.ctx.check_cancelled()
+            self.ctx.progress(STAGES["lookup_portal"], start * LOOKUP_REFS, len(refs), entity=self.entity)
+            commands = {f"f{n}": command(chunk) for n, chunk in enumerate(chunks[start:start + LOOKUP_COMMANDS])}
+            result = self.b24.batch(commands)  # type: ignore[union-attr]
+            if result.errors or any(key not in result.result for key in commands):
+                error = next(iter(result.errors.values()), None)
+                self._lookup_error = (error.message if error is not None
+                                      else "портал не ответил на поиск (ответ неполный)")
+                return None
+            for key in commands:
+                for row in b24catalog.unwrap(result.result[key], wrapper):
+                    if isinstance(row, dict) and row.get("xmlId"):
+                        found.setdefault(str(row["xmlId"]).lower(), row)
+        return found
+
+    def fail_lookup(self, items: list[Item]) -> None:
+        for item in items:
+            item.action = "lookup_failed"
+            item.params = {"error": getattr(self, "_lookup_error", "портал не ответил на поиск")}
+
+
+class NamedCatalogPipeline(CatalogPipeline):
+    """A catalogue entity that is a name with an xmlId in the portal: groups, price types, warehouses."""
+
+    wrapper: ClassVar[str]  # single-row wrapper of add/update answers ("section", "priceType", "store")
+    list_wrapper: ClassVar[str]
+    method: ClassVar[str]  # "catalog.section"
+    poll_filter: ClassVar[str | None] = None
+
+    def poll(self) -> dict[str, str]:
+        spec = self.spec["onec"]
+        select = [*select_of(spec, poll=True), *self.extra_poll_fields()]
+        rows = self.onec.list(spec["entity_set"], select=select, filter=self.poll_filter)  # type: ignore[union-attr]
+        chosen = set(self.chosen())
+        if chosen:
+            rows = [r for r in rows if str(r.get("Ref_Key", "")).lower() in chosen]
+        return {key: version + self.version_suffix(row) for row in rows
+                for key, version in self.versions_of([row]).items()}
+
+    def extra_poll_fields(self) -> list[str]:
+        return []
+
+    def version_suffix(self, row: dict[str, Any]) -> str:
+        return ""
+
+    def read(self, keys: list[str]) -> dict[str, Any]:
+        spec = self.spec["onec"]
+        return self.onec.get_many(spec["entity_set"], keys, select=select_of(spec))  # type: ignore[union-attr]
+
+    def to_record(self, key: str, raw: Any) -> NamedRecord:
+        return named_from_onec(raw, self.spec["onec"])
+
+    def lookup(self, items: list[Item]) -> None:
+        if not items:
+            return
+        found = self.find_by_xml_id(items, self.list_command, self.list_wrapper)
+        if found is None:
+            self.fail_lookup(items)
+            return
+        for item in items:
+            row = found.get(item.key.lower())
+            if item.action == "create" and row is not None:
+                item.action, item.reason_code = "link", "linked_by_xml_id"
+                item.target_id, item.target_title = str(row["id"]), self.row_title(row)
+                item.params = {"b24_title": item.target_title}
+            elif item.action in ("update", "mark") and row is None:
+                log.info("%s %s is gone from the portal", self.entity, item.target_id)
+                self.forget_link(item)
+            self.after_lookup(item, row)
+
+    def after_lookup(self, item: Item, row: dict[str, Any] | None) -> None:
+        return None
+
+    def row_title(self, row: dict[str, Any]) -> str:
+        return str(row.get("name") or row.get("title") or "")
+
+    def list_command(self, refs: list[str]) -> tuple[str, dict[str, Any]]:
+        return (f"{self.method}.list", {"filter": {"@xmlId": refs}})
+
+    def commands(self, k: int, item: Item) -> Commands:
+        fields = self.write_fields(item)
+        if item.action == "create":
+            return {f"c{k}": (f"{self.method}.add", {"fields": fields})}
+        return {f"c{k}": (f"{self.method}.update", {"id": item.target_id, "fields": fields})}
+
+    def write_fields(self, item: Item) -> dict[str, Any]:
+        return {k: v for k, v in item.payload.fields.items() if not k.startswith("_")}
+
+    def apply_results(self, item: Item, cmds: Commands, result: dict[str, Any]) -> None:
+        for key in cmds:
+            answer = result.get(key)
+            if isinstance(answer, dict) and isinstance(answer.get(self.wrapper), dict):
+                item.target_id = str(answer[self.wrapper]["id"])
+
+
+class ProductGroupPipeline(NamedCatalogPipeline):
+    """1C nomenclature groups (`IsFolder`) → catalogue sections, parents first."""
+
+    entity = "product_group"
+    label = "Группы номенклатуры"
+    target_type = "product_group"
+    wrapper, list_wrapper, method = "section", "sections", "catalog.section"
+    poll_filter = "IsFolder eq true"
+    field_labels: ClassVar[dict[str, str]] = {"name": "название", "iblockSectionId": "родительская группа"}
+
+    def poll(self) -> dict[str, str]:
+        versions = super().poll()
+        parents = getattr(self, "_parents", {})
+        # parents before children: a child's section is written after (or in the same batch as) its parent's
+        depth = {key: self._depth(key, parents) for key in versions}
+        return {key: versions[key] for key in sorted(versions, key=lambda k: depth[k])}
+
+    def extra_poll_fields(self) -> list[str]:
+        return [self.spec["onec"]["fields"]["parent"]]
+
+    def version_suffix(self, row: dict[str, Any]) -> str:
+        # a group whose parent's section appears later becomes dirty again and gets its place in the tree
+        parent = row.get(self.spec["onec"]["fields"]["parent"])
+        self._parents = getattr(self, "_parents", {})
+        self._parents[row["Ref_Key"]] = parent
+        links = getattr(self, "_links", None)
+        if links is None:
+            links = self._links = self.linked_ids(self.entity)
+        if not parent or parent == "00000000-0000-0000-0000-000000000000":
+            return ""
+        return "|" + links.get(parent, "-")
+
+    @staticmethod
+    def _depth(key: str, parents: dict[str, Any]) -> int:
+        depth, seen = 0, {key}
+        while parents.get(key) in parents and parents[key] not in seen:
+            key = parents[key]
+            seen.add(key)
+            depth += 1
+        return depth
+
+    def to_payload(self, record: NamedRecord) -> FieldsPayload:
+        parent = self.linked_ids(self.entity).get(record.parent or "")
+        fields: dict[str, Any] = {"name": record.name, "xmlId": record.ref, "active": "N" if record.deleted else "Y",
+                                  "_parent": record.parent}
+        if parent:
+            fields["iblockSectionId"] = int(parent)
+        return FieldsPayload(fields)
+
+    def validate(self, record: NamedRecord) -> list[str]:
+        return [] if record.name else ["у группы нет наименования"]
+
+    def list_command(self, refs: list[str]) -> tuple[str, dict[str, Any]]:
+        return b24catalog.sections_by_xml_id(self.info, refs)
+
+    def commands(self, k: int, item: Item) -> Commands:
+        cmds = super().commands(k, item)
+        fields = cmds[f"c{k}"][1]["fields"]
+        if item.action == "create":
+            fields["iblockId"] = self.info.iblock_id
+        parent = item.payload.fields.get("_parent")
+        if "iblockSectionId" not in fields and parent in self._pending:
+            # the parent is created in this same run: refer to its answer (works inside one batch)
+            fields["iblockSectionId"] = f"$result[{self._pending[parent]}][section][id]"
+            item.meta["_parent_cmd"] = self._pending[parent]
+        self._pending[item.key] = f"c{k}"
+        return cmds
+
+    def apply_results(self, item: Item, cmds: Commands, result: dict[str, Any]) -> None:
+        super().apply_results(item, cmds, result)
+        parent_cmd = item.meta.pop("_parent_cmd", None)
+        answer = result.get(parent_cmd) if parent_cmd else None
+        if isinstance(answer, dict) and isinstance(answer.get("section"), dict):
+            # the parent was created in the same batch: remember its id as written, so the next run sees no change
+            item.payload.fields["iblockSectionId"] = int(answer["section"]["id"])
+
+    @property
+    def _pending(self) -> dict[str, str]:
+        if not hasattr(self, "_pending_cmds"):
+            self._pending_cmds: dict[str, str] = {}
+        return self._pending_cmds
+
+    def deleted_action(self, item: Item) -> str | None:
+        return "mark"
+
+
+class PriceTypePipeline(NamedCatalogPipeline):
+    """The 1C price types the admin picked → catalogue price types; the one picked as base → the portal's base type."""
+
+    entity = "price_type"
+    label = "Виды цен"
+    target_type = "price_type"
+    wrapper, list_wrapper, method = "priceType", "priceTypes", "catalog.priceType"
+    field_labels: ClassVar[dict[str, str]] = {"name": "название"}
+
+    def base(self) -> str | None:
+        base = self.settings.get("base")
+        return str(base).lower() if base else None
+
+    def to_payload(self, record: NamedRecord) -> FieldsPayload:
+        currency = self.currency_of(record)
+        fields: dict[str, Any] = {"xmlId": record.ref, "_currency": currency}
+        if record.ref.lower() != self.base():
+            fields["name"] = record.name
+        return FieldsPayload(fields)
+
+    def currency_of(self, record: NamedRecord) -> str:
+        spec = self.spec
+        currency_ref = record.extra.get("currency")
+        if not hasattr(self, "_currencies"):
+            rows = self.onec.list(spec["currencies"]["entity_set"],  # type: ignore[union-attr]
+                                  select=["Ref_Key", spec["currencies"]["fields"]["code"]])
+            self._currencies = {r["Ref_Key"]: str(r.get(spec["currencies"]["fields"]["code"]) or "") for r in rows}
+        numeric = self._currencies.get(str(currency_ref), "")
+        return spec["iso_codes"].get(numeric, numeric)
+
+    def lookup(self, items: list[Item]) -> None:
+        base = self.base()
+        for item in items:
+            if item.action == "create" and item.key.lower() == base:
+                if self.info.base_price_type is None:
+                    item.action, item.params = "lookup_failed", {"error": "в портале нет базового типа цен"}
+                    continue
+                # the base price of 1C is the portal's base price type: linked, never a second base
+                item.action, item.reason_code = "link", "linked_base_price_type"
+                item.target_id = str(self.info.base_price_type)
+                item.target_title = next((t.get("name", "") for t in self.info.price_types
+                                          if str(t["id"]) == item.target_id), "")
+                item.params = {"b24_title": item.target_title}
+        super().lookup([item for item in items if item.reason_code != "linked_base_price_type"])
+
+    def after_lookup(self, item: Item, row: dict[str, Any] | None) -> None:
+        item.meta["currency"] = item.payload.fields.get("_currency")
+
+    def apply_results(self, item: Item, cmds: Commands, result: dict[str, Any]) -> None:
+        super().apply_results(item, cmds, result)
+        item.meta["currency"] = item.payload.fields.get("_currency")
+
+    def deleted_action(self, item: Item) -> str | None:
+        return None  # a price type is never deactivated in the portal; its prices simply stop coming
+
+
+class WarehousePipeline(NamedCatalogPipeline):
+    """The 1C warehouses the admin picked → catalogue stores."""
+
+    entity = "warehouse"
+    label = "Склады"
+    target_type = "warehouse"
+    wrapper, list_wrapper, method = "store", "stores", "catalog.store"
+    poll_filter = "IsFolder eq false"
+    field_labels: ClassVar[dict[str, str]] = {"title": "название", "active": "активность"}
+
+    def to_payload(self, record: NamedRecord) -> FieldsPayload:
+        return FieldsPayload({"title": record.name, "xmlId": record.ref, "active": "N" if record.deleted else "Y"})
+
+    def commands(self, k: int, item: Item) -> Commands:
+        cmds = super().commands(k, item)
+        if item.action == "create":
+            # the portal requires an address; a УТ warehouse keeps it in contact information, not as a field
+            cmds[f"c{k}"][1]["fields"]["address"] = self.spec.get("default_address") or item.payload.fields["title"]
+        return cmds
+
+    def deleted_action(self, item: Item) -> str | None:
+        return "mark"
