@@ -364,7 +364,7 @@ def cmd_demo_headless(paths: AppPaths) -> int:
         print(f"Первая синхронизация. {first.summary_text()}")
         page = service.journal(JournalQuery(run_id=first.run_id, limit=1000, descending=False))
         for row in page.rows:
-            if row.action in ("link", "duplicate", "fail") or row.entity == "sales_order":
+            if row.action in ("link", "duplicate", "fail", "note") or row.entity == "sales_order":
                 print(f"  • {row.title}: {row.reason_text}")
         second = service.run_once(trigger="demo")
         print(f"Повторная синхронизация без изменений в 1С. {second.summary_text()}")
@@ -374,7 +374,11 @@ def cmd_demo_headless(paths: AppPaths) -> int:
         bankdetails = demo.bitrix24.entities("bankdetail")
         print(f"В учебном портале: компаний {len(companies)}, реквизитов {len(requisites)}, "
               f"банковских реквизитов {len(bankdetails)}, адресов {len(demo.bitrix24.entities('address'))}, "
-              f"контактов {len(demo.bitrix24.entities('contact'))}.")
+              f"контактов {len(demo.bitrix24.entities('contact'))}, товаров и услуг "
+              f"{len(demo.bitrix24.entities('product'))}, цен {len(demo.bitrix24.entities('price'))}.")
+        print("Товары в каталоге портала (цены и свободный остаток из 1С):")
+        for line in demo.catalog_summary():
+            print(line)
         from core.sandbox.sales_demo import run_story
         assert demo.onec is not None
         reports = []

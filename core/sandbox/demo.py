@@ -15,14 +15,26 @@ from core.paths import AppPaths
 from core.profile import Profile, portal_url_from_webhook
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.clock import BITRIX24_CLOUD, ONEC_ODATA_READS, WorkClock
+from core.sandbox.onec.catalog_seed import price_type_ref, warehouse_ref
 from core.sandbox.onec.server import OneCSandbox
 from core.sandbox.onec.write_latency import document_latency
 from core.sandbox.sales_demo import enable_sales, seed_won_deal
 from core.secrets.store import ENV_MASTER_PASSWORD, CredentialStore, keyring_usable
 from core.setup_service import apply_setup
+from core.sync.registry import CATALOG_ENTITIES
 
 DEMO_ONEC_USER = "Интеграция"
 DEMO_ONEC_PASSWORD = "демо-пароль"
+#: what the admin would pick on the wizard's catalogue page in the demo: two RUB price types (retail = base), the
+#: supplier's CNY prices (the portal has no CNY: journaled), and two of the three warehouses
+DEMO_PRICE_TYPES = {"chosen": [price_type_ref("wholesale"), price_type_ref("retail"), price_type_ref("supplier-cny")],
+                    "base": price_type_ref("retail")}
+DEMO_WAREHOUSES = {"chosen": [warehouse_ref("main"), warehouse_ref("ekb")]}
+
+
+def demo_entity_settings() -> dict[str, dict]:
+    return {"price_type": DEMO_PRICE_TYPES, "price": DEMO_PRICE_TYPES, "warehouse": DEMO_WAREHOUSES,
+            "stock": {**DEMO_WAREHOUSES, "kind": "free"}}
 
 
 def demo_paths(base: AppPaths) -> AppPaths:
@@ -58,7 +70,8 @@ class DemoEnvironment:
         profile = Profile(onec_url=self.onec.url, onec_user=DEMO_ONEC_USER, bitrix24_url="https://127.0.0.1",
                           bitrix24_ca_file=str(self.bitrix24.ca_file), demo=True, schedule_minutes=5,
                           bitrix24_rate=self.rate, bitrix24_burst=self.burst,
-                          bitrix24_in_flight=CLOUD_IN_FLIGHT)  # the demo portal stands for a cloud one
+                          bitrix24_in_flight=CLOUD_IN_FLIGHT,  # the demo portal stands for a cloud one
+                          entities=["counterparty", *CATALOG_ENTITIES], entity_settings=demo_entity_settings())
         apply_setup(self.paths, profile, DEMO_ONEC_PASSWORD, self.bitrix24.webhook_url,
                     CredentialStore(self.paths, env=env))
         enable_sales(self.paths)
@@ -79,3 +92,20 @@ class DemoEnvironment:
         return (f"Демо-режим: учебная 1С ({counterparties} контрагентов) — {self.onec.url}; учебный портал "
                 f"Битрикс24 ({companies} компаний) — {portal_url_from_webhook(self.bitrix24.webhook_url)}. "
                 "Это тестовые серверы на этом компьютере, реальные данные не затрагиваются.")
+
+    def catalog_summary(self, limit: int = 6) -> list[str]:
+        """Products of the demo portal with their prices and stock, as a manager would see them."""
+        if not self.bitrix24:
+            return []
+        types = {t["id"]: t for t in self.bitrix24.entities("price_type")}
+        prices: dict[int, list[str]] = {}
+        for price in self.bitrix24.entities("price"):
+            name = "базовая" if types.get(price["catalogGroupId"], {}).get("base") == "Y" else \
+                types.get(price["catalogGroupId"], {}).get("name", "?")
+            prices.setdefault(price["productId"], []).append(f"{name} {price['price']:,} {price['currency']}"
+                                                             .replace(",", " "))
+        lines = []
+        for product in [p for p in self.bitrix24.entities("product") if p["id"] in prices][:limit]:
+            lines.append(f"  • {product['name']}: {'; '.join(prices[product['id']])}; "
+                         f"в наличии {product['quantity']:,}".replace(",", " "))
+        return lines
