@@ -101,6 +101,23 @@ class CatalogPipeline(Pipeline):
                         found.setdefault(str(row["xmlId"]).lower(), row)
         return found
 
+    def list_rows(self, commands: dict[str, tuple[str, dict[str, Any]]], wrapper: str) -> dict[str, list] | None:
+        """Run list commands in one batch and take every page of each (a command whose answer has ``next`` is
+        continued with ``start``); None when any of them failed or went unanswered."""
+        result = self.b24.batch(commands)  # type: ignore[union-attr]
+        if result.errors or any(key not in result.result for key in commands):
+            error = next(iter(result.errors.values()), None)
+            self._lookup_error = error.message if error is not None else "портал не ответил на чтение (ответ неполный)"
+            return None
+        rows = {key: list(b24catalog.unwrap(result.result[key], wrapper)) for key in commands}
+        for key, start in result.next.items():
+            method, params = commands[key]
+            while start:
+                page = self.b24.call_raw(method, {**params, "start": start})  # type: ignore[union-attr]
+                rows[key].extend(b24catalog.unwrap(page.get("result"), wrapper))
+                start = page.get("next")
+        return rows
+
     def fail_lookup(self, items: list[Item]) -> None:
         for item in items:
             item.action = "lookup_failed"

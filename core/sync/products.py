@@ -23,6 +23,9 @@ from core.sync.pipeline import Commands, Item
 log = logging.getLogger(__name__)
 
 ZERO_REF = "00000000-0000-0000-0000-000000000000"
+#: above this many new products, the portal's products are read once (2,500 per request) instead of one question
+#: per article
+INDEX_THRESHOLD = 80
 
 
 def _rate_text(rate: Decimal | None) -> str:
@@ -135,6 +138,9 @@ class ProductPipeline(CatalogPipeline):
     def find_duplicates(self, items: list[Item]) -> None:
         info = self.info
         candidates = [item for item in items if item.record.article and info.article_property]
+        if len(candidates) > INDEX_THRESHOLD:
+            self._duplicates_from_index(candidates)
+            return
         for start in range(0, len(candidates), 40):
             self.ctx.check_cancelled()
             chunk = candidates[start:start + 40]
@@ -145,6 +151,20 @@ class ProductPipeline(CatalogPipeline):
                 rows = b24catalog.unwrap(result.result.get(f"a{k}"), "products")
                 item.duplicates = [(str(r["id"]), str(r.get("name") or "")) for r in rows
                                    if isinstance(r, dict) and not b24catalog.is_onec_identity(r.get("xmlId"))]
+
+    def _duplicates_from_index(self, items: list[Item]) -> None:
+        info = self.info
+        assert self.b24 is not None and info.article_property is not None
+        by_article: dict[str, list[tuple[str, str]]] = {}
+        for row in self.b24.list_all("catalog.product.list", {
+                "filter": {"iblockId": info.iblock_id}, "select": ["id", "iblockId", "name", "xmlId",
+                                                                   info.article_property]}, id_key="id"):
+            prop = row.get(info.article_property)
+            article = prop.get("value") if isinstance(prop, dict) else prop
+            if article and not b24catalog.is_onec_identity(row.get("xmlId")):
+                by_article.setdefault(str(article).casefold(), []).append((str(row["id"]), str(row.get("name") or "")))
+        for item in items:
+            item.duplicates = list(by_article.get(item.record.article.casefold(), []))
 
     # ==== target: write =============================================================================================
     def commands(self, k: int, item: Item) -> Commands:

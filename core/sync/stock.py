@@ -203,20 +203,21 @@ class StockPipeline(CatalogPipeline):
             return
         ids = [item.target_id for item in items if item.target_id]
         amounts: dict[str, dict[str, Decimal]] = {}
-        for start in range(0, len(ids), 50 * 40):
+        per_command = max(1, 50 // max(1, len(self.info.stores)))
+        for start in range(0, len(ids), per_command * 40):
             self.ctx.check_cancelled()
-            chunk = ids[start:start + 50 * 40]
-            commands = {f"s{n}": b24catalog.stock_of(chunk[i:i + 50]) for n, i in enumerate(range(0, len(chunk), 50))}
-            result = self.b24.batch(commands)  # type: ignore[union-attr]
-            if result.errors or any(key not in result.result for key in commands):
-                error = next(iter(result.errors.values()), None)
+            chunk = ids[start:start + per_command * 40]
+            commands = {f"s{n}": b24catalog.stock_of(chunk[i:i + per_command])
+                        for n, i in enumerate(range(0, len(chunk), per_command))}
+            rows = self.list_rows(commands, "storeProducts")
+            if rows is None:
                 for item in items:
                     if item.target_id in chunk:
                         item.action = "lookup_failed"
-                        item.params = {"error": error.message if error else "портал не ответил на чтение остатков"}
+                        item.params = {"error": self._lookup_error}
                 continue
-            for key in commands:
-                for row in b24catalog.unwrap(result.result[key], "storeProducts"):
+            for page in rows.values():
+                for row in page:
                     amounts.setdefault(str(row["productId"]), {})[str(row["storeId"])] = Decimal(str(row["amount"]))
         for item in items:
             if item.action != "lookup_failed":
