@@ -14,7 +14,14 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QWizard
 from core.errors import SecretsError
 from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile
 from gui.wizard import SetupWizard
-from gui.wizard.setup_wizard import PAGE_BITRIX24, PAGE_ONEC, PAGE_SALES, PAGE_SCHEDULE, PAGE_SUMMARY
+from gui.wizard.setup_wizard import (
+    PAGE_BITRIX24,
+    PAGE_CATALOG,
+    PAGE_ONEC,
+    PAGE_SALES,
+    PAGE_SCHEDULE,
+    PAGE_SUMMARY,
+)
 from gui.wizard.webhook_field import normalise_webhook_url
 from tests import gui_fixtures
 from tests.gui_fixtures import WEBHOOK, WEBHOOK_CODE, FakeServices, onec_failed_report, type_text
@@ -284,6 +291,13 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
         assert WEBHOOK_CODE not in _all_visible_text(wizard)
         assert webhook.rstrip("/").rsplit("/", 1)[-1] not in _all_visible_text(wizard)
         wizard.next()
+        catalog = wizard.catalog_page
+        assert wizard.currentId() == PAGE_CATALOG
+        qtbot.waitUntil(lambda: catalog.price_types.count() > 0 and _next_enabled(wizard), timeout=15000)
+        assert "складской учёт в портале выключен" in catalog.mode.text().lower()
+        labels = [catalog.price_types.item(i).text() for i in range(catalog.price_types.count())]
+        assert any("помечен на удаление" in t for t in labels) and any("валюты нет в портале" in t for t in labels)
+        wizard.next()
         wizard.next()
         # sales: the lists come from the running sandboxes through the connections of the previous pages
         sales = wizard.sales_page
@@ -304,6 +318,9 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
         sales_saved = saved.entity_settings["sales"]
         assert sales_saved["enabled"] and sales_saved["warehouse_ref"] and sales_saved["post_orders"]
         assert CredentialStore(home).get(B24_KEY) == webhook
+        assert "product" in saved.entities and "counterparty" in saved.entities
+        assert saved.entity_settings["price"]["chosen"] == saved.entity_settings["price_type"]["chosen"]
+        assert len(saved.entity_settings["warehouse"]["chosen"]) == 3
     finally:
         environment.stop()
 

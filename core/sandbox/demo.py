@@ -11,6 +11,7 @@ import secrets
 import shutil
 
 from core.bitrix24.inflight import CLOUD_IN_FLIGHT
+from core.catalog_setup import catalog_settings
 from core.paths import AppPaths
 from core.profile import Profile, portal_url_from_webhook
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
@@ -21,7 +22,6 @@ from core.sandbox.onec.write_latency import document_latency
 from core.sandbox.sales_demo import enable_sales, seed_won_deal
 from core.secrets.store import ENV_MASTER_PASSWORD, CredentialStore, keyring_usable
 from core.setup_service import apply_setup
-from core.sync.registry import CATALOG_ENTITIES
 
 DEMO_ONEC_USER = "Интеграция"
 DEMO_ONEC_PASSWORD = "демо-пароль"
@@ -32,9 +32,9 @@ DEMO_PRICE_TYPES = {"chosen": [price_type_ref("wholesale"), price_type_ref("reta
 DEMO_WAREHOUSES = {"chosen": [warehouse_ref("main"), warehouse_ref("ekb")]}
 
 
-def demo_entity_settings() -> dict[str, dict]:
-    return {"price_type": DEMO_PRICE_TYPES, "price": DEMO_PRICE_TYPES, "warehouse": DEMO_WAREHOUSES,
-            "stock": {**DEMO_WAREHOUSES, "kind": "free"}}
+def demo_entity_settings() -> tuple[list[str], dict[str, dict]]:
+    return catalog_settings(enabled=True, price_types=DEMO_PRICE_TYPES["chosen"], base=DEMO_PRICE_TYPES["base"],
+                            warehouses=DEMO_WAREHOUSES["chosen"])
 
 
 def demo_paths(base: AppPaths) -> AppPaths:
@@ -71,7 +71,7 @@ class DemoEnvironment:
                           bitrix24_ca_file=str(self.bitrix24.ca_file), demo=True, schedule_minutes=5,
                           bitrix24_rate=self.rate, bitrix24_burst=self.burst,
                           bitrix24_in_flight=CLOUD_IN_FLIGHT,  # the demo portal stands for a cloud one
-                          entities=["counterparty", *CATALOG_ENTITIES], entity_settings=demo_entity_settings())
+                          entities=demo_entity_settings()[0], entity_settings=demo_entity_settings()[1])
         apply_setup(self.paths, profile, DEMO_ONEC_PASSWORD, self.bitrix24.webhook_url,
                     CredentialStore(self.paths, env=env))
         enable_sales(self.paths)

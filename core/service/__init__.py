@@ -4,6 +4,7 @@ The GUI imports only this package (and a few value-type modules, see tests/test_
 from the core — value types included — is re-exported here.
 """
 
+from core.catalog_setup import catalog_settings
 from core.connection_check import CheckLine, CheckReport
 from core.errors import Cancelled, ConnectionFailed, SyncBridgeError
 from core.mapping.sales_settings import ORDER_STATUSES, PATH_EVENTS, SalesSettings
@@ -32,8 +33,10 @@ from core.service.types import (
     RunPoint,
     StatusInfo,
 )
+from core.sync.registry import CATALOG_ENTITIES
 
 __all__ = [
+    "CATALOG_ENTITIES",
     "KNOWN_ONEC_PROFILES",
     "ORDER_STATUSES",
     "PATH_EVENTS",
@@ -61,6 +64,7 @@ __all__ = [
     "SyncAlreadyRunning",
     "SyncBridgeError",
     "SyncService",
+    "catalog_settings",
     "is_plain_http",
     "normalise_onec_url",
     "portal_url_from_webhook",

@@ -140,6 +140,15 @@ class SyncService:
 
         return load_sales_choices(onec_url, onec_user, onec_password, webhook_url, ca_file, profile_name)
 
+    def catalog_options(self, onec_url: str, onec_user: str, onec_password: str, webhook_url: str, *,
+                        profile_name: str = "ut11", ca_file: str | None = None) -> Any:
+        """What the wizard's catalogue page offers: 1C price types and warehouses, the portal's inventory mode
+        (core.catalog_setup)."""
+        from core.catalog_setup import catalog_options
+
+        return catalog_options(onec_url, onec_user, onec_password, webhook_url, profile_name=profile_name,
+                               ca_file=ca_file)
+
     def check_saved(self) -> tuple[Any, Any]:
         """Both saved connections: (1C report, Bitrix24 report)."""
         from core.profile import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD

@@ -24,6 +24,9 @@ class WizardServices:
     secrets_location: Callable[[], str]
     #: sales_choices(onec_url, user, password, webhook_url, ca_file, profile) -> core.sales_setup.SalesChoices
     sales_choices: Callable[..., Any] | None = None
+    #: catalog_options(onec_url, user, password, webhook_url, profile_name=..., ca_file=...) -> CatalogOptions;
+    #: None: the wizard has no catalogue page (a test that does not need one)
+    catalog_options: Callable[..., Any] | None = None
 
 
 def default_services(service: Any) -> WizardServices:
@@ -35,4 +38,5 @@ def default_services(service: Any) -> WizardServices:
         saved_secret=service.saved_secret,
         secrets_location=service.secrets_location,
         sales_choices=service.sales_choices,
+        catalog_options=service.catalog_options,
     )

@@ -1,5 +1,6 @@
-"""The setup wizard: welcome → 1C → Bitrix24 → schedule → sales → summary (save). Re-opened on the saved profile it
-is the settings window: fields are pre-filled, secrets are not loaded (empty password / «сохранён вебхук» keep them).
+"""The setup wizard: welcome → 1C → Bitrix24 → catalogue → schedule → sales → summary (save). Re-opened on the
+saved profile it is the settings window: fields are pre-filled, secrets are not loaded (empty password / «сохранён
+вебхук» keep them).
 """
 
 from __future__ import annotations
@@ -11,11 +12,19 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
-from core.service import SECRET_B24_WEBHOOK, SECRET_ONEC_PASSWORD, Profile, SyncBridgeError, portal_url_from_webhook
+from core.service import (
+    CATALOG_ENTITIES,
+    SECRET_B24_WEBHOOK,
+    SECRET_ONEC_PASSWORD,
+    Profile,
+    SyncBridgeError,
+    portal_url_from_webhook,
+)
 from gui.error_text import describe_error
 from gui.icons import app_icon
 from gui.task_runner import TaskContext, TaskRunner
 from gui.wizard.bitrix24_page import Bitrix24Page
+from gui.wizard.catalog_page import CatalogPage
 from gui.wizard.onec_page import ONEC_PROFILES, OneCPage
 from gui.wizard.sales_page import SalesPage
 from gui.wizard.schedule_page import SchedulePage
@@ -23,7 +32,7 @@ from gui.wizard.services import WizardServices
 from gui.wizard.summary_page import SummaryPage
 from gui.wizard.welcome_page import WelcomePage
 
-PAGE_WELCOME, PAGE_ONEC, PAGE_BITRIX24, PAGE_SCHEDULE, PAGE_SALES, PAGE_SUMMARY = range(6)
+PAGE_WELCOME, PAGE_ONEC, PAGE_BITRIX24, PAGE_SCHEDULE, PAGE_SALES, PAGE_SUMMARY, PAGE_CATALOG = range(7)
 
 
 class SetupWizard(QWizard):
@@ -52,12 +61,15 @@ class SetupWizard(QWizard):
         self.schedule_page = SchedulePage()
         self.sales_page = SalesPage(services.sales_choices, runner, self._connection, services.saved_secret)
         self.summary_page = SummaryPage(self._save)
+        self.catalog_page = CatalogPage(runner, self._catalog_work)
         self.setPage(PAGE_WELCOME, self.welcome_page)
         self.setPage(PAGE_ONEC, self.onec_page)
         self.setPage(PAGE_BITRIX24, self.bitrix24_page)
         self.setPage(PAGE_SCHEDULE, self.schedule_page)
         self.setPage(PAGE_SALES, self.sales_page)
         self.setPage(PAGE_SUMMARY, self.summary_page)
+        if services.catalog_options is not None:
+            self.setPage(PAGE_CATALOG, self.catalog_page)
 
         if existing is not None:
             self.onec_page.load_existing(existing.onec_url, existing.onec_user, existing.onec_profile,
@@ -65,6 +77,7 @@ class SetupWizard(QWizard):
             self.bitrix24_page.load_existing(existing.bitrix24_url, existing.bitrix24_ca_file)
             self.schedule_page.load_existing(existing.schedule_minutes, existing.language)
             self.sales_page.load_existing(existing.entity_settings.get("sales"))
+            self.catalog_page.load_existing(existing.entities, existing.entity_settings)
             self.setStartId(PAGE_ONEC)  # the welcome text is for the first run only
 
         # where the secrets live needs the keyring backend, which may take a moment to answer (D-Bus)
@@ -108,6 +121,32 @@ class SetupWizard(QWizard):
         super().reject()
 
     # ---- pages -----------------------------------------------------------------------------------------------
+    def nextId(self) -> int:
+        # the catalogue page sits between Bitrix24 and the schedule (its id is last so the others keep theirs)
+        current = self.currentId()
+        has_catalog = self._services.catalog_options is not None
+        if current == PAGE_BITRIX24:
+            return PAGE_CATALOG if has_catalog else PAGE_SCHEDULE
+        if current == PAGE_CATALOG:
+            return PAGE_SCHEDULE
+        if current == PAGE_SUMMARY:
+            return -1
+        return super().nextId()
+
+    def _catalog_work(self) -> Any:
+        onec, b24, services = self.onec_page, self.bitrix24_page, self._services
+        url, user, password, profile = onec.onec_url(), onec.onec_user(), onec.password_or_none(), onec.onec_profile()
+        webhook, ca_file = b24.webhook_url(), b24.ca_file()
+
+        def work(context: TaskContext) -> Any:
+            onec_password = password if password is not None else (services.saved_secret(SECRET_ONEC_PASSWORD) or "")
+            webhook_url = webhook or services.saved_secret(SECRET_B24_WEBHOOK) or ""
+            assert services.catalog_options is not None
+            return services.catalog_options(url, user, onec_password, webhook_url, profile_name=profile,
+                                            ca_file=ca_file or None)
+
+        return work
+
     def initializePage(self, page_id: int) -> None:
         super().initializePage(page_id)
         if page_id == PAGE_SUMMARY:
@@ -137,6 +176,7 @@ class SetupWizard(QWizard):
             (self.tr("Вебхук Битрикс24"), b24.display_url(), False),
             (self.tr("Сертификат ЦС"), b24.ca_file() or self.tr("не нужен"), False),
             (self.tr("Подключение к Битрикс24"), *status(b24)),
+            *self._catalog_rows(),
             (self.tr("Расписание"), self.tr("каждые {n} мин").format(n=schedule.schedule_minutes()), False),
             (self.tr("Язык интерфейса"), schedule.language.currentText(), False),
             (self.tr("Сделки → заказы 1С"), self._sales_summary(), False),
@@ -154,6 +194,15 @@ class SetupWizard(QWizard):
         onec, b24 = self.onec_page, self.bitrix24_page
         return (onec.onec_url(), onec.onec_user(), onec.password_or_none(), b24.webhook_url(), b24.ca_file(),
                 onec.onec_profile())
+
+    def _catalog_rows(self) -> list[tuple[str, str, bool]]:
+        if self._services.catalog_options is None:
+            return []
+        choice = self.catalog_page.choice()
+        if not choice["enabled"]:
+            return [(self.tr("Каталог"), self.tr("не переносится"), False)]
+        return [(self.tr("Каталог"), self.tr("видов цен: {types}, складов: {stores}").format(
+            types=len(choice["price_types"]), stores=len(choice["warehouses"])), False)]
 
     def _on_secrets_location(self, text: str) -> None:
         self._secrets_location = text
@@ -178,6 +227,15 @@ class SetupWizard(QWizard):
             # the combo starts on the language the program speaks now; saving it is the admin's choice
             "language_chosen": True,
         }
+        if self._services.catalog_options is not None:
+            choice = self.catalog_page.choice()
+            others = [e for e in (self._existing.entities if self._existing else []) or ["counterparty"]
+                      if e not in CATALOG_ENTITIES]
+            changes["entities"], catalog = catalog_settings(
+                enabled=choice["enabled"], price_types=choice["price_types"], base=choice["base"],
+                warehouses=choice["warehouses"], kind=choice["kind"], others=others)
+            kept = {k: v for k, v in changes["entity_settings"].items() if k not in CATALOG_ENTITIES}
+            changes["entity_settings"] = {**kept, **catalog}
         if self._existing is not None:
             # keeps originator_id: the identity of the 1C base in Bitrix24 must survive an edited address
             return replace(self._existing, **changes)
