@@ -222,3 +222,51 @@ def test_dry_run_lists_per_entity_and_writes_nothing(world: World):
     assert world.writes(mark) == []
     assert report.per_entity["product"]["planned_create"] >= 9
     assert {p["entity"] for p in report.planned} >= {"product", "product_group", "price_type", "warehouse"}
+
+
+def test_lost_answer_on_stock_documents_never_doubles_the_movement(world: World):
+    world.b24.set_inventory_management(True)
+    world.b24.inject_fault("batch:catalog.document.add", "reset_after_write")
+    world.sync()
+    world.sync()
+    stores = {s["xmlId"]: s["id"] for s in world.b24.entities("store") if s.get("xmlId")}
+    amounts = {(sp["productId"], sp["storeId"]): sp["amount"] for sp in world.b24.entities("store_product")}
+    tube = world.product("tube-40")["id"]
+    assert amounts[(tube, stores[warehouse_ref("main")])] == 1800
+    assert amounts[(tube, stores[warehouse_ref("ekb")])] == 640
+    bolts = world.product("bolt-m12")["id"]
+    assert amounts[(bolts, stores[warehouse_ref("main")])] == 12500
+
+
+def test_unposting_a_price_document_brings_the_old_price_back(world: World):
+    world.sync()
+    retail = {t["xmlId"]: t["id"] for t in world.b24.entities("price_type")}[price_type_ref("retail")]
+    doc = world.onec.set_price(product_ref("angle-50"), price_type_ref("retail"), 470)
+    world.sync()
+    assert world.prices("angle-50")[retail] == (470, "RUB")
+    world.onec.unpost_price_document(doc)
+    world.sync()
+    assert world.prices("angle-50")[retail] == (455, "RUB")
+
+
+def test_prices_of_other_portal_price_types_survive_modify(world: World):
+    world.sync()
+    product = world.product("nut-m12")["id"]
+    extra = world.b24.portal.catalog.methods()["catalog.pricetype.add"]({"fields": {"name": "ДИЛЕР"}})[0]
+    type_id = extra["priceType"]["id"]
+    world.b24.portal.catalog.methods()["catalog.price.add"]({"fields": {
+        "productId": product, "catalogGroupId": type_id, "price": 3.9, "currency": "RUB"}})
+    world.onec.set_price(product_ref("nut-m12"), price_type_ref("wholesale"), Decimal("4.2"))
+    world.sync()
+    assert world.prices("nut-m12")[type_id] == (3.9, "RUB")
+
+
+def test_duplicates_found_through_the_portal_index_on_large_loads(world: World, monkeypatch: pytest.MonkeyPatch):
+    from core.sync import products
+
+    monkeypatch.setattr(products, "INDEX_THRESHOLD", 0)
+    world.sync()
+    store = StateStore.open(world.paths.state_db)
+    duplicates = [(d.onec_title, d.b24_title) for d in store.open_duplicates() if d.entity == "product"]
+    store.close()
+    assert duplicates == [("Гайка М12 ГОСТ 5915-70", "Гайка М12")]
