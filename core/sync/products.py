@@ -90,7 +90,9 @@ class ProductPipeline(CatalogPipeline):
                                     "добавьте ставку в настройках каталога портала")
             else:
                 fields["vatId"] = vat
-        section = self.linked_ids("product_group").get(record.group or "")
+        if not hasattr(self, "_sections"):
+            self._sections = self.linked_ids("product_group")  # groups run before products: fixed for this run
+        section = self._sections.get(record.group or "")
         if section:
             fields["iblockSectionId"] = int(section)
         if info.article_property:

@@ -171,7 +171,10 @@ class StockPipeline(CatalogPipeline):
         return FieldsPayload({"mode": "quantity", "quantity": _quantity(total)})
 
     def _warehouse_names(self) -> dict[str, str]:
+        if hasattr(self, "_names"):
+            return self._names
         names: dict[str, str] = {}
+        self._names = names
         for ref, link in self.store.links("warehouse", "warehouse").items():
             fields = (link.meta.get("payload") or {}).get("fields") or {}
             names[ref.lower()] = str(fields.get("title") or "")
