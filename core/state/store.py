@@ -226,6 +226,11 @@ class StateStore:
         rows = self._query("SELECT * FROM links WHERE entity=? AND b24_type=?", (entity, b24_type))
         return {row["onec_ref"]: self._link(row) for row in rows}
 
+    def link_ids(self, entity: str, b24_type: str) -> dict[str, str]:
+        """1C ref → portal id of every link of an entity, without parsing the links' meta (cheap for 20 000)."""
+        rows = self._query("SELECT onec_ref, b24_id FROM links WHERE entity=? AND b24_type=?", (entity, b24_type))
+        return {row["onec_ref"]: str(row["b24_id"]) for row in rows}
+
     def link_by_b24(self, b24_type: str, b24_id: str, entity: str) -> Link | None:
         rows = self._query("SELECT * FROM links WHERE b24_type=? AND b24_id=? AND entity=?", (b24_type, b24_id, entity))
         return self._link(rows[0]) if rows else None

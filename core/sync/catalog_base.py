@@ -58,7 +58,7 @@ class CatalogPipeline(Pipeline):
 
     def linked_ids(self, entity: str) -> dict[str, str]:
         """1C ref → portal id of another catalogue entity's records."""
-        return {ref: link.b24_id for ref, link in self.store.links(entity, entity).items()}
+        return self.store.link_ids(entity, entity)
 
     def chosen(self) -> list[str]:
         """The 1C refs the admin picked for this entity (price types, warehouses); empty = all active."""
