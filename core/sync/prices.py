@@ -157,11 +157,13 @@ class PricePipeline(CatalogPipeline):
     def changed_fields(self, old: Any, new: Any) -> list[str]:
         before = (old.fields.get("prices") if old else None) or {}
         after = new.fields.get("prices") or {}
+        names = self._type_names()
         out = []
         for pid in sorted(set(before) | set(after)):
             if before.get(pid) != after.get(pid):
                 value = after.get(pid)
-                out.append(f"тип {pid}: {value[0]} {value[1]}" if value else f"тип {pid}: снята")
+                name = names.get(pid, pid)
+                out.append(f"{name} {value[0]} {value[1]}" if value else f"{name}: цена снята")
         return out
 
     # ==== target ====================================================================================================
@@ -193,9 +195,19 @@ class PricePipeline(CatalogPipeline):
                 item.current = {"prices": current.get(str(item.target_id), [])}
                 item.params = {"prices": self._describe(item.payload.fields["prices"])}
 
+    def _type_names(self) -> dict[str, str]:
+        """Portal price type id → the 1C name it came from (the base one is called «базовая»)."""
+        if not hasattr(self, "_names"):
+            self._names: dict[str, str] = {}
+            for link in self.store.links("price_type", "price_type").values():
+                fields = (link.meta.get("payload") or {}).get("fields") or {}
+                self._names[link.b24_id] = str(fields.get("name") or "базовая")
+        return self._names
+
     def _describe(self, prices: dict[str, list[Any]]) -> str:
-        return "; ".join(f"тип {pid}: {value} {currency}" for pid, (value, currency) in sorted(prices.items())) or \
-            "нет цен выбранных видов"
+        names = self._type_names()
+        return "; ".join(f"{names.get(pid, pid)} {value} {currency}" for pid, (value, currency)
+                         in sorted(prices.items())) or "нет цен выбранных видов"
 
     def commands(self, k: int, item: Item) -> Commands:
         wanted: dict[str, list[Any]] = item.payload.fields["prices"]
