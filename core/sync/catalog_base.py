@@ -35,6 +35,7 @@ CATALOG_REASONS = {
     "created": "catalog_created", "updated": "catalog_updated", "marked_deleted": "catalog_deactivated",
     "probable_duplicate": "catalog_probable_duplicate", "dry_run_link": "catalog_dry_run_link",
     "dry_run_create": "catalog_dry_run_create", "dry_run_update": "catalog_dry_run_update",
+    "mapping_note": "catalog_mapping_note",
 }
 
 

@@ -43,7 +43,8 @@ class PricePipeline(CatalogPipeline):
     depends_on = ("product", "price_type")
     reason_codes: ClassVar[dict[str, str]] = {"created": "prices_written", "updated": "prices_updated",
                                               "dry_run_create": "prices_dry_run", "dry_run_update": "prices_dry_run",
-                                              "dry_run_link": "prices_dry_run"}
+                                              "dry_run_link": "prices_dry_run",
+                                              "mapping_note": "catalog_mapping_note"}
 
     # ==== source: 1C ================================================================================================
     def poll(self) -> dict[str, str]:

@@ -48,7 +48,8 @@ class StockPipeline(CatalogPipeline):
     depends_on = ("product", "warehouse")
     reason_codes: ClassVar[dict[str, str]] = {"created": "stock_written", "updated": "stock_updated",
                                               "dry_run_create": "stock_dry_run", "dry_run_update": "stock_dry_run",
-                                              "dry_run_link": "stock_dry_run"}
+                                              "dry_run_link": "stock_dry_run",
+                                              "mapping_note": "catalog_mapping_note"}
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
