@@ -90,7 +90,10 @@ class PricePipeline(CatalogPipeline):
         return self._type_map
 
     def _types_signature(self) -> str:
-        blob = ",".join(f"{ref}={pid}:{cur}" for ref, (pid, cur) in sorted(self._types().items()))
+        # which of their currencies the portal has is part of it: a currency added in the portal later brings the
+        # prices that were left out
+        known = self.info.currencies if self._types() else set()
+        blob = ",".join(f"{ref}={pid}:{cur}:{cur in known}" for ref, (pid, cur) in sorted(self._types().items()))
         return hashlib.sha1(blob.encode()).hexdigest()[:10]
 
     def read(self, keys: list[str]) -> dict[str, Any]:

@@ -115,7 +115,8 @@ class StockPipeline(CatalogPipeline):
                     self.store.save_version("onec", STATE, key, value)
         products = self.linked_ids("product")
         stores = hashlib.sha1(repr(sorted(self._warehouses().items())).encode()).hexdigest()[:10]
-        kind = self.settings.get("kind") or "free"
+        # the kind of stock and the portal's inventory mode are part of the version: switching either rewrites stock
+        kind = (self.settings.get("kind") or "free") + ("|docs" if self.info.inventory_management else "|qty")
         return {key: f"{token}|{products[key]}|{stores}|{kind}" for key, token in pending.items() if key in products}
 
     def _read_balances(self, products: list[str] | None) -> dict[str, dict[str, tuple[Decimal, Decimal]]]:
