@@ -113,6 +113,9 @@ def main() -> int:
     parser.add_argument("--warehouses", type=int, default=5)
     parser.add_argument("--plan", choices=PLANS, default="cloud")
     parser.add_argument("--changed-share", type=float, default=0.01)
+    parser.add_argument("--pause", type=float, default=None,
+                        help="seconds between runs (default: the time the portal's bucket needs to drain, as "
+                             "between scheduled runs; 0 shows what a new process meets right after a full load)")
     args = parser.parse_args()
     if args.child:
         return child(args.child)
@@ -149,7 +152,10 @@ def main() -> int:
                                                "warehouse": settings_stores,
                                                "stock": {**settings_stores, "kind": "free"}})
             apply_setup(paths, profile, PASSWORD, b24.webhook_url, CredentialStore(paths, env=ENV))
+            pause = burst / rate if args.pause is None else args.pause
             sync(home, "Первая загрузка", b24, onec, counters)
+            # scheduled runs are minutes apart: the portal's bucket has drained; a new process cannot know it is full
+            time.sleep(pause)
             sync(home, "Запуск без изменений в 1С", b24, onec, counters)
 
             changed = max(1, int(args.products * args.changed_share))
@@ -160,6 +166,7 @@ def main() -> int:
             onec.documents.change_stock_many(made["warehouses"][0], [(p, 5) for p in picked])
             print(f"В 1С изменены цены и остатки {len(picked)} товаров ({args.changed_share:.0%}): один документ "
                   "«Установка цен номенклатуры» и одно «Оприходование излишков».")
+            time.sleep(pause)
             third = sync(home, "Инкрементальный запуск", b24, onec, counters)
             slices = [t for _, t in third["onec"] if "SliceLast" in t]
             balances = [t for _, t in third["onec"] if "Balance" in t]
