@@ -281,3 +281,14 @@ def test_switching_inventory_management_on_rewrites_stock_as_documents(world: Wo
     stores = {s["xmlId"]: s["id"] for s in world.b24.entities("store") if s.get("xmlId")}
     amounts = {(sp["productId"], sp["storeId"]): sp["amount"] for sp in world.b24.entities("store_product")}
     assert amounts[(world.product("sheet-2")["id"], stores[warehouse_ref("main")])] == 100  # 120 − 20 reserved
+
+
+def test_a_product_deleted_in_the_portal_and_marked_in_1c_is_not_recreated(world: World):
+    world.sync()
+    ref = product_ref("angle-50")
+    portal_id = world.products()[ref]["id"]
+    del world.b24.portal.catalog.products.rows[portal_id]
+    world.onec.modify("Catalog_Номенклатура", ref, DeletionMark=True)
+    world.sync()
+    world.sync()
+    assert ref not in world.products()

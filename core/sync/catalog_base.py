@@ -169,7 +169,9 @@ class NamedCatalogPipeline(CatalogPipeline):
                 item.action, item.reason_code = "link", "linked_by_xml_id"
                 item.target_id, item.target_title = str(row["id"]), self.row_title(row)
                 item.params = {"b24_title": item.target_title}
-            elif item.action in ("update", "mark") and row is None:
+            elif item.action == "mark" and row is None:
+                item.meta["gone"] = True  # deleted in the portal and marked in 1C: nothing left to deactivate
+            elif item.action == "update" and row is None:
                 log.info("%s %s is gone from the portal", self.entity, item.target_id)
                 self.forget_link(item)
             self.after_lookup(item, row)
@@ -184,6 +186,8 @@ class NamedCatalogPipeline(CatalogPipeline):
         return (f"{self.method}.list", {"filter": {"@xmlId": refs}})
 
     def commands(self, k: int, item: Item) -> Commands:
+        if item.action == "mark" and item.meta.pop("gone", False):
+            return {}
         fields = self.write_fields(item)
         if item.action == "create":
             return {f"c{k}": (f"{self.method}.add", {"fields": fields})}
@@ -256,6 +260,8 @@ class ProductGroupPipeline(NamedCatalogPipeline):
 
     def commands(self, k: int, item: Item) -> Commands:
         cmds = super().commands(k, item)
+        if not cmds:
+            return cmds
         fields = cmds[f"c{k}"][1]["fields"]
         if item.action == "create":
             fields["iblockId"] = self.info.iblock_id
@@ -356,7 +362,7 @@ class WarehousePipeline(NamedCatalogPipeline):
 
     def commands(self, k: int, item: Item) -> Commands:
         cmds = super().commands(k, item)
-        if item.action == "create":
+        if cmds and item.action == "create":
             # the portal requires an address; a УТ warehouse keeps it in contact information, not as a field
             cmds[f"c{k}"][1]["fields"]["address"] = self.spec.get("default_address") or item.payload.fields["title"]
         return cmds

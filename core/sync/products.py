@@ -120,7 +120,9 @@ class ProductPipeline(CatalogPipeline):
                 item.action, item.reason_code = "link", "linked_by_xml_id"
                 item.target_id, item.target_title = str(row["id"]), str(row.get("name") or "")
                 item.params = {"b24_title": item.target_title}
-            elif item.action in ("update", "mark") and row is None:
+            elif item.action == "mark" and row is None:
+                item.meta["gone"] = True  # deleted in the portal and marked in 1C: nothing left to deactivate
+            elif item.action == "update" and row is None:
                 log.info("product %s of %s is gone from the portal", item.target_id, item.key)
                 self.forget_link(item)
 
@@ -178,6 +180,8 @@ class ProductPipeline(CatalogPipeline):
         # the portal row decides the method: a 1C service linked to a portal «product» stays a product there
         portal_service = item.meta.get("type", b24catalog.TYPE_SERVICE if service else 1) == b24catalog.TYPE_SERVICE
         if item.action == "mark":
+            if item.meta.pop("gone", False):
+                return {}
             fields = {"active": "N"}
         return {f"c{k}": (b24catalog.product_method(portal_service, "update"), {"id": item.target_id,
                                                                                 "fields": fields})}
