@@ -15,7 +15,7 @@ from core.bitrix24.client import Bitrix24Client
 from core.errors import SyncBridgeError
 from core.mapping.table import load_mapping
 from core.onec.client import OneCClient
-from core.sync.registry import CATALOG_ENTITIES
+from core.sync.registry import CATALOG_ENTITIES, PIPELINES
 
 
 @dataclass
@@ -81,10 +81,17 @@ def catalog_options(onec_url: str, onec_user: str, onec_password: str, webhook_u
     return options
 
 
+def default_entities() -> list[str]:
+    """What a run takes when the profile names no entities: once the profile lists the catalogue it must list
+    these too, or enabling the catalogue would switch them off."""
+    return [cls.entity for cls in PIPELINES if cls.enabled_by_default]
+
+
 def catalog_settings(*, enabled: bool, price_types: list[str], base: str | None, warehouses: list[str],
                      kind: str = "free", others: list[str] | None = None) -> tuple[list[str], dict[str, Any]]:
-    """(entities, entity_settings) for the profile. ``others``: entities enabled besides the catalogue."""
-    entities = list(others or ["counterparty"])
+    """(entities, entity_settings) for the profile. ``others``: entities enabled besides the catalogue (by default
+    every entity a profile without a list runs)."""
+    entities = list(others if others is not None else default_entities())
     if not enabled:
         return entities, {}
     types = {"chosen": list(price_types), "base": base or (price_types[0] if price_types else None)}

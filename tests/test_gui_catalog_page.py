@@ -6,7 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from core.catalog_setup import CatalogOptions, PriceTypeOption, WarehouseOption, catalog_settings
+from core.catalog_setup import (
+    CatalogOptions,
+    PriceTypeOption,
+    WarehouseOption,
+    catalog_settings,
+    default_entities,
+)
 from core.sync.registry import CATALOG_ENTITIES
 from gui.wizard.catalog_page import CatalogPage
 from tests import gui_fixtures
@@ -57,7 +63,7 @@ def test_saved_choice_is_shown_again(qtbot: Any, task_runner: Any, ui_language: 
 
 def test_catalog_settings_give_prices_and_stock_the_same_choice():
     entities, settings = catalog_settings(enabled=True, price_types=["a", "b"], base="b", warehouses=["w1"])
-    assert entities == ["counterparty", *CATALOG_ENTITIES]
+    assert entities == [*default_entities(), *CATALOG_ENTITIES] and "counterparty" in entities
     assert settings["price"] == settings["price_type"] == {"chosen": ["a", "b"], "base": "b"}
     assert settings["stock"] == {"chosen": ["w1"], "kind": "free"}
-    assert catalog_settings(enabled=False, price_types=[], base=None, warehouses=[]) == (["counterparty"], {})
+    assert catalog_settings(enabled=False, price_types=[], base=None, warehouses=[]) == (default_entities(), {})

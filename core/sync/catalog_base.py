@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from core.bitrix24 import catalog as b24catalog
+from core.bitrix24.batch import reference
 from core.bitrix24.catalog import CatalogInfo
 from core.mapping.catalog import (
     FieldsPayload,
@@ -268,7 +269,7 @@ class ProductGroupPipeline(NamedCatalogPipeline):
         parent = item.payload.fields.get("_parent")
         if "iblockSectionId" not in fields and parent in self._pending:
             # the parent is created in this same run: refer to its answer (works inside one batch)
-            fields["iblockSectionId"] = f"$result[{self._pending[parent]}][section][id]"
+            fields["iblockSectionId"] = reference(self._pending[parent], "section", "id")
             item.meta["_parent_cmd"] = self._pending[parent]
         self._pending[item.key] = f"c{k}"
         return cmds

@@ -105,7 +105,7 @@ class PricePipeline(CatalogPipeline):
             return raw
         condition = "(" + " or ".join(f"{fields['price_type']} eq guid'{t}'" for t in types) + ")"
         rows = self.onec.slice_last_many(  # type: ignore[union-attr]
-            spec["entity_set"], fields["product"], keys, extra=condition,
+            spec["register"], fields["product"], keys, extra=condition,
             select=[fields["product"], fields["price_type"], fields["price"]])
         by_lower = {key.lower(): key for key in keys}
         for row in rows:

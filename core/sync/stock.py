@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from core.bitrix24 import catalog as b24catalog
+from core.bitrix24.batch import reference
 from core.mapping.catalog import FieldsPayload, StockRecord
 from core.onec.query import datetime_literal
 from core.sync.catalog_base import CatalogPipeline
@@ -90,7 +91,7 @@ class StockPipeline(CatalogPipeline):
             since = datetime.fromisoformat(state["watermark"]) - overlap
             moves = self.spec["movements"]
             fields = moves["fields"]
-            rows = self.onec.list(moves["entity_set"],  # type: ignore[union-attr]
+            rows = self.onec.list(moves["record_set"],  # type: ignore[union-attr]
                                   select=[fields["period"], fields["product"], fields["warehouse"]],
                                   filter=f"{fields['period']} ge {datetime_literal(since)}")
             watermark = state["watermark"]
@@ -127,10 +128,10 @@ class StockPipeline(CatalogPipeline):
         onec = self.onec
         assert onec is not None
         if products is None:
-            rows = onec.virtual_table(spec["entity_set"], "Balance", condition=self._condition(), dimensions=dims,
+            rows = onec.virtual_table(spec["register"], "Balance", condition=self._condition(), dimensions=dims,
                                       select=select)
         else:
-            rows = onec.balance_many(spec["entity_set"], fields["product"], products, dimensions=dims,
+            rows = onec.balance_many(spec["register"], fields["product"], products, dimensions=dims,
                                      extra=self._condition(), select=select)
         balances: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
         for row in rows:
@@ -241,7 +242,7 @@ class StockPipeline(CatalogPipeline):
             if not lines:
                 continue
             doc = f"{doc_type.lower()}{k}"
-            ref = f"$result[{doc}][document][id]"
+            ref = reference(doc, "document", "id")
             cmds[doc] = ("catalog.document.add", {"fields": {
                 "docType": doc_type, "title": DOCUMENT_TITLE, "currency": "RUB",
                 "commentary": f"Остатки товара из 1С ({item.key})"}})

@@ -229,8 +229,8 @@ class SetupWizard(QWizard):
         }
         if self._services.catalog_options is not None:
             choice = self.catalog_page.choice()
-            others = [e for e in (self._existing.entities if self._existing else []) or ["counterparty"]
-                      if e not in CATALOG_ENTITIES]
+            saved = self._existing.entities if self._existing else []
+            others = [e for e in saved if e not in CATALOG_ENTITIES] if saved else None
             changes["entities"], catalog = catalog_settings(
                 enabled=choice["enabled"], price_types=choice["price_types"], base=choice["base"],
                 warehouses=choice["warehouses"], kind=choice["kind"], others=others)
