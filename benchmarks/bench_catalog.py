@@ -40,17 +40,43 @@ WRITE_SUFFIXES = (".add", ".update", ".modify", ".conduct", ".delete")
 def child(home: str) -> int:
     """One sync in this process; prints a JSON line with the report and this process's peak RSS."""
     from core.paths import AppPaths
+    from core.profile import SECRET_ONEC_PASSWORD
     from core.secrets import CredentialStore
     from core.sync.runner import SyncRunner
 
     paths = AppPaths.resolve(Path(home))
+    credentials = CredentialStore(paths, env=dict(os.environ))
+    # unlocking the secrets store runs scrypt (128 MB by design, D8): done first, then the peak is reset (Linux
+    # clear_refs 5), so the sync's own peak is measured apart from the KDF's
+    credentials.get(SECRET_ONEC_PASSWORD)
+    unlock_peak = _peak_mb()
+    reset = _reset_peak()
     start = time.perf_counter()
-    report = SyncRunner(paths, CredentialStore(paths, env=dict(os.environ))).run_once(trigger="benchmark")
+    report = SyncRunner(paths, credentials).run_once(trigger="benchmark")
     seconds = time.perf_counter() - start
     print(json.dumps({"status": report.status, "seconds": seconds, "per_entity": report.per_entity,
-                      "summary": report.summary_text(),
+                      "summary": report.summary_text(), "unlock_peak_mb": unlock_peak,
+                      "sync_peak_mb": _peak_mb() if reset else None,
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, ensure_ascii=False))
     return 0
+
+
+def _peak_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 class Counters:
@@ -97,8 +123,10 @@ def sync(home: Path, label: str, b24: Any, onec: Any, counters: Counters) -> dic
           f"из них записей {len(writes)} (минимум при 50 командах в пакете — {minimum} запросов"
           + (f", отношение {len(http) / minimum:.2f}×" if minimum else "") + ")")
     print(f"  ответов 503 QUERY_LIMIT_EXCEEDED: {counters.limit_503 - c503}, 429 OPERATION_TIME_LIMIT: "
-          f"{counters.limit_429 - c429}; запросов к 1С {len(onec_log)}; пик RSS синхронизации "
-          f"{report['maxrss_mb']:.0f} МБ")
+          f"{counters.limit_429 - c429}; запросов к 1С {len(onec_log)}; пик RSS процесса "
+          f"{report['maxrss_mb']:.0f} МБ" + (f", из них разблокировка хранилища секретов (scrypt) до "
+                                             f"{report['unlock_peak_mb']:.0f} МБ, пик самой синхронизации "
+                                             f"{report['sync_peak_mb']:.0f} МБ" if report.get("sync_peak_mb") else ""))
     per_entity = {e: {k: v for k, v in c.items() if v and k in ("created", "updated", "linked", "failed", "skipped")}
                   for e, c in report["per_entity"].items()}
     print(f"  по сущностям: {json.dumps(per_entity, ensure_ascii=False)}")
