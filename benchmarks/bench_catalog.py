@@ -47,7 +47,8 @@ def child(home: str) -> int:
     paths = AppPaths.resolve(Path(home))
     credentials = CredentialStore(paths, env=dict(os.environ))
     # unlocking the secrets store runs scrypt (128 MB by design, D8): done first, then the peak is reset (Linux
-    # clear_refs 5), so the sync's own peak is measured apart from the KDF's
+    # clear_refs 5), so the sync's own peak is measured apart from the KDF's. VmHWM, not ru_maxrss: ru_maxrss
+    # survives exec and would carry the parent's (the sandboxes') RSS at fork time
     credentials.get(SECRET_ONEC_PASSWORD)
     unlock_peak = _peak_mb()
     reset = _reset_peak()
@@ -123,10 +124,10 @@ def sync(home: Path, label: str, b24: Any, onec: Any, counters: Counters) -> dic
           f"из них записей {len(writes)} (минимум при 50 командах в пакете — {minimum} запросов"
           + (f", отношение {len(http) / minimum:.2f}×" if minimum else "") + ")")
     print(f"  ответов 503 QUERY_LIMIT_EXCEEDED: {counters.limit_503 - c503}, 429 OPERATION_TIME_LIMIT: "
-          f"{counters.limit_429 - c429}; запросов к 1С {len(onec_log)}; пик RSS процесса "
-          f"{report['maxrss_mb']:.0f} МБ" + (f", из них разблокировка хранилища секретов (scrypt) до "
-                                             f"{report['unlock_peak_mb']:.0f} МБ, пик самой синхронизации "
-                                             f"{report['sync_peak_mb']:.0f} МБ" if report.get("sync_peak_mb") else ""))
+          f"{counters.limit_429 - c429}; запросов к 1С {len(onec_log)}; " + (
+              f"пик RSS синхронизации {report['sync_peak_mb']:.0f} МБ (разблокировка хранилища секретов, scrypt, "
+              f"до неё — {report['unlock_peak_mb']:.0f} МБ)" if report.get("sync_peak_mb") else
+              f"пик RSS процесса {report['maxrss_mb']:.0f} МБ"))
     per_entity = {e: {k: v for k, v in c.items() if v and k in ("created", "updated", "linked", "failed", "skipped")}
                   for e, c in report["per_entity"].items()}
     print(f"  по сущностям: {json.dumps(per_entity, ensure_ascii=False)}")
