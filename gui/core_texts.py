@@ -18,6 +18,28 @@ JOURNAL_TEMPLATES = (
     # answer_lost_recovered
     QT_TRANSLATE_NOOP("journal", "Ответ портала на запись потерялся; запись найдена по идентификатору "
                       "1С, повтор не нужен"),
+    # catalog_created
+    QT_TRANSLATE_NOOP("journal", "Создано в каталоге Битрикс24: в 1С есть, в портале записи с этим кодом "
+                      "1С не было"),
+    # catalog_deactivated
+    QT_TRANSLATE_NOOP("journal", "В 1С помечено на удаление: в Битрикс24 деактивировано, не удалено"),
+    # catalog_dry_run_create
+    QT_TRANSLATE_NOOP("journal", "Будет создано в каталоге Битрикс24 (пробный запуск, ничего не "
+                      "записано)"),
+    # catalog_dry_run_link
+    QT_TRANSLATE_NOOP("journal", "Будет связано с «{b24_title}» по внешнему коду (пробный запуск, ничего "
+                      "не записано)"),
+    # catalog_dry_run_update
+    QT_TRANSLATE_NOOP("journal", "Будет обновлено в каталоге Битрикс24: {fields} (пробный запуск, ничего "
+                      "не записано)"),
+    # catalog_mapping_note
+    QT_TRANSLATE_NOOP("journal", "Перенесено не полностью: {note}"),
+    # catalog_probable_duplicate
+    QT_TRANSLATE_NOOP("journal", "Возможный дубль: в портале есть товар «{b24_title}» с тем же "
+                      "артикулом, что у «{onec_title}», но без связи с 1С. Не объединено — "
+                      "проверьте в списке дублей"),
+    # catalog_updated
+    QT_TRANSLATE_NOOP("journal", "Обновлено в каталоге Битрикс24: в 1С изменилось: {fields}"),
     # contact_created
     QT_TRANSLATE_NOOP("journal", "Контакт создан в Битрикс24 и привязан к компании: в 1С есть, в портале "
                       "не найден по идентификатору 1С"),
@@ -58,12 +80,17 @@ JOURNAL_TEMPLATES = (
     QT_TRANSLATE_NOOP("journal", "Запись {key} не перенесена: {problem}. Остальные записи переносятся"),
     # failed_remote
     QT_TRANSLATE_NOOP("journal", "Ошибка портала: {error}"),
+    # linked_base_price_type
+    QT_TRANSLATE_NOOP("journal", "Базовый вид цен 1С связан с базовым типом цен портала «{b24_title}»"),
     # linked_by_inn
     QT_TRANSLATE_NOOP("journal", "Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: "
                       "дубль не создан, название и реквизиты обновлены из 1С"),
     # linked_by_origin
     QT_TRANSLATE_NOOP("journal", "Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID "
                       "{origin_id})"),
+    # linked_by_xml_id
+    QT_TRANSLATE_NOOP("journal", "Связано с «{b24_title}» портала по внешнему коду (xmlId = код 1С): "
+                      "дубль не создан"),
     # mapping_note
     QT_TRANSLATE_NOOP("journal", "Перенесена не полностью: {note}"),
     # marked_deleted
@@ -97,6 +124,13 @@ JOURNAL_TEMPLATES = (
                       "или сделка уже дальше"),
     # path_updated
     QT_TRANSLATE_NOOP("journal", "Сделка обновлена по данным 1С: {fields}"),
+    # prices_dry_run
+    QT_TRANSLATE_NOOP("journal", "Цены будут записаны в Битрикс24: {prices} (пробный запуск, ничего не "
+                      "записано)"),
+    # prices_updated
+    QT_TRANSLATE_NOOP("journal", "Цены обновлены в Битрикс24: {fields}"),
+    # prices_written
+    QT_TRANSLATE_NOOP("journal", "Цены записаны в Битрикс24: {prices}"),
     # probable_duplicate
     QT_TRANSLATE_NOOP("journal", "Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на "
                       "«{onec_title}». Не объединено — проверьте в списке дублей"),
@@ -163,6 +197,13 @@ JOURNAL_TEMPLATES = (
     QT_TRANSLATE_NOOP("journal", "Пропущена: версия в 1С изменилась, но переносимые данные те же"),
     # skip_unchanged
     QT_TRANSLATE_NOOP("journal", "Пропущена: в 1С нет изменений с прошлой синхронизации"),
+    # stock_dry_run
+    QT_TRANSLATE_NOOP("journal", "Остатки будут записаны в Битрикс24: {stock} (пробный запуск, ничего не "
+                      "записано)"),
+    # stock_updated
+    QT_TRANSLATE_NOOP("journal", "Остатки обновлены в Битрикс24: {fields}"),
+    # stock_written
+    QT_TRANSLATE_NOOP("journal", "Остатки записаны в Битрикс24: {stock}"),
     # updated
     QT_TRANSLATE_NOOP("journal", "Обновлена: в 1С изменились поля: {fields}"),
 )
@@ -268,8 +309,20 @@ ENTITY_LABELS = (
     QT_TRANSLATE_NOOP("progress", "Контрагенты"),
     # customer_path
     QT_TRANSLATE_NOOP("progress", "Путь клиента"),
+    # price
+    QT_TRANSLATE_NOOP("progress", "Цены"),
+    # price_type
+    QT_TRANSLATE_NOOP("progress", "Виды цен"),
+    # product
+    QT_TRANSLATE_NOOP("progress", "Товары и услуги"),
+    # product_group
+    QT_TRANSLATE_NOOP("progress", "Группы номенклатуры"),
     # sales_order
     QT_TRANSLATE_NOOP("progress", "Заказы клиентов"),
+    # stock
+    QT_TRANSLATE_NOOP("progress", "Остатки"),
+    # warehouse
+    QT_TRANSLATE_NOOP("progress", "Склады"),
 )
 
 ERROR_TEMPLATES = (
