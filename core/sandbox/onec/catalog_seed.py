@@ -41,9 +41,10 @@ SEED_DATE = datetime(2026, 11, 2, 9, 0, 0)
 UNIT_ROWS = (("796", "шт", "Штука", "PCE"), ("006", "м", "Метр", "MTR"), ("166", "кг", "Килограмм", "KGM"),
              ("356", "ч", "Час", "HUR"), ("876", "усл. ед", "Условная единица", ""), ("055", "м2", "Квадратный метр",
                                                                                         "MTK"))
-# (key, description, rate, enum member)
-VAT_ROWS = (("22", "22%", 22, "НДС22"), ("10", "10%", 10, "НДС10"), ("0", "0%", 0, "НДС0"),
-            ("none", "Без НДС", None, "БезНДС"), ("5", "5%", 5, "НДС5"))
+# (key, description, rate, enum member, kind) — the refs are the sales seed's (sales_model.VAT_REFS) for 20/10/0/none
+VAT_ROWS = (("22", "22%", 22, "НДС22", "Общая"), ("20", "20%", 20, "НДС20", "Общая"),
+            ("10", "10%", 10, "НДС10", "Пониженная"), ("0", "0%", 0, "НДС0", "Нулевая"),
+            ("none", "Без НДС", None, "БезНДС", "БезНДС"), ("5", "5%", 5, "НДС5", "Пониженная"))
 # (key, description, currency, deleted)
 PRICE_TYPE_ROWS = (("wholesale", "Оптовая", RUB, False), ("retail", "Розничная", RUB, False),
                    ("supplier-cny", "Цена поставщика (юань)", CNY, False), ("retail-old", "Розничная (старая)", RUB,
@@ -116,6 +117,10 @@ def warehouse_ref(key: str) -> str:
     return ref("warehouse", key)
 
 
+def vat_ref(key: str) -> str:
+    return ref("vat-rate", key)
+
+
 def unit_ref(okei: str) -> str:
     return ref("unit", okei)
 
@@ -126,10 +131,10 @@ def reference_rows() -> dict[str, list[dict[str, Any]]]:
         rows[UNITS].append({"Ref_Key": unit_ref(okei), "Code": okei, "Description": short, "НаименованиеПолное": full,
                             "МеждународноеСокращение": intl, "ТипУпаковки": "ЕдиницаИзмерения", "Числитель": 1,
                             "Знаменатель": 1})
-    for key, description, rate, member in VAT_ROWS:
-        rows[VAT_RATES].append({"Ref_Key": ref("vat", key), "Description": description,
+    for key, description, rate, member, kind in VAT_ROWS:
+        rows[VAT_RATES].append({"Ref_Key": vat_ref(key), "Description": description,
                                 "Ставка": 0 if rate is None else rate, "ПеречислениеСтавкаНДС": member,
-                                "НеОблагается": rate is None})
+                                "ВидСтавкиНДС": kind, "НеОблагается": rate is None})
     for key, description, kind in (("goods", "Товары", "Товар"), ("services", "Услуги", "Услуга")):
         rows[KINDS].append({"Ref_Key": ref("kind", key), "Description": description, "ТипНоменклатуры": kind})
     for order, (key, description, currency, deleted) in enumerate(PRICE_TYPE_ROWS, start=1):
@@ -155,7 +160,7 @@ def nomenclature_rows() -> list[dict[str, Any]]:
             "IsFolder": False, "ВидНоменклатуры_Key": ref("kind", "services" if item.service else "goods"),
             "ТипНоменклатуры": "Услуга" if item.service else "Товар",
             "ЕдиницаИзмерения_Key": unit_ref(item.unit) if item.unit else ZERO_GUID,
-            "СтавкаНДС_Key": ref("vat", item.vat), "DeletionMark": item.deleted,
+            "СтавкаНДС_Key": vat_ref(item.vat), "DeletionMark": item.deleted,
         })
     return rows
 
@@ -217,7 +222,7 @@ def load_bulk_catalog(store: Store, documents: CatalogDocuments, products: int, 
             "Ref_Key": product, "Code": f"БН-{n:08d}", "Description": f"Товар {n:06d}", "Артикул": f"A-{n:06d}",
             "Parent_Key": group_refs[n % len(group_refs)], "ВидНоменклатуры_Key": ref("kind", "goods"),
             "ТипНоменклатуры": "Товар", "ЕдиницаИзмерения_Key": units[n % len(units)],
-            "СтавкаНДС_Key": ref("vat", "22")}, trusted=True)
+            "СтавкаНДС_Key": vat_ref("22")}, trusted=True)
     lines = [(p, t, Decimal(100 + (i * 7 + j * 13) % 9000) + Decimal("0.5"))
              for i, p in enumerate(product_refs) for j, t in enumerate(type_refs)]
     for start in range(0, len(lines), 500):
