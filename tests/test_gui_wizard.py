@@ -306,7 +306,8 @@ def test_real_checks_against_the_sandboxes(qtbot: Any, task_runner: Any, ui_lang
         sales.load_button.click()
         qtbot.waitUntil(lambda: sales._choices is not None, timeout=15000)
         assert sales.organisation.currentText() == "СтанкоМаш ООО"
-        assert sales.warehouse.count() == 2 and sales.agreement.itemText(0) == "не используются"
+        # three warehouses: the catalogue's seed adds «Склад Екатеринбург» to the sales seed's two
+        assert sales.warehouse.count() == 3 and sales.agreement.itemText(0) == "не используются"
         assert sales.triggers.rowCount() == 2
         sales.warehouse.setCurrentIndex(1)
         assert _next_enabled(wizard)
