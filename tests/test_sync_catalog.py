@@ -292,3 +292,13 @@ def test_a_product_deleted_in_the_portal_and_marked_in_1c_is_not_recreated(world
     world.sync()
     world.sync()
     assert ref not in world.products()
+
+
+def test_an_unpublished_register_stops_its_section_only(world: World):
+    world.onec.set_published(set(world.onec.model.published) - {"InformationRegister_ЦеныНоменклатуры25_RecordType"})
+    report = world.sync()
+    assert world.product("sheet-2")["quantity"] == 135  # stock went on
+    assert world.b24.entities("price") == []
+    journal = [line.reason_text for line in world.journal() if line.entity == "price"]
+    assert any("ЦеныНоменклатуры25» не опубликован" in t for t in journal), journal
+    assert report.status == "partial"

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from core.bitrix24 import catalog as b24catalog
 from core.bitrix24.batch import reference
 from core.bitrix24.catalog import CatalogInfo
+from core.errors import NotPublished, RemoteError
 from core.mapping.catalog import (
     FieldsPayload,
     NamedRecord,
@@ -24,6 +25,7 @@ from core.mapping.catalog import (
 )
 from core.mapping.schema import select_of
 from core.messages import STAGES
+from core.onec.publication import PUBLISH_HINT
 from core.sync.pipeline import Commands, Item, Pipeline
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,18 @@ class CatalogPipeline(Pipeline):
     def linked_ids(self, entity: str) -> dict[str, str]:
         """1C ref → portal id of another catalogue entity's records."""
         return self.store.link_ids(entity, entity)
+
+    def read_register(self, register: str, read: Callable[[], Any]) -> Any:
+        """A register read; a register missing from the OData composition stops this section (not the run) with
+        the instruction to publish it, like an unpublished catalog does."""
+        try:
+            return read()
+        except RemoteError as exc:
+            if exc.code in ("6", "8"):  # «Сегмент пути … не найден» / entity type not found
+                raise NotPublished(f"Регистр {register} не опубликован в OData 1С, а он нужен для раздела "
+                                   f"«{self.label}»: раздел пропущен, остальные синхронизируются.",
+                                   PUBLISH_HINT) from None
+            raise
 
     def chosen(self) -> list[str]:
         """The 1C refs the admin picked for this entity (price types, warehouses); empty = all active."""

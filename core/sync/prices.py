@@ -104,9 +104,9 @@ class PricePipeline(CatalogPipeline):
         if not types:
             return raw
         condition = "(" + " or ".join(f"{fields['price_type']} eq guid'{t}'" for t in types) + ")"
-        rows = self.onec.slice_last_many(  # type: ignore[union-attr]
+        rows = self.read_register(spec["register"], lambda: self.onec.slice_last_many(  # type: ignore[union-attr]
             spec["register"], fields["product"], keys, extra=condition,
-            select=[fields["product"], fields["price_type"], fields["price"]])
+            select=[fields["product"], fields["price_type"], fields["price"]]))
         by_lower = {key.lower(): key for key in keys}
         for row in rows:
             key = by_lower.get(str(row.get(fields["product"]) or "").lower())

@@ -91,9 +91,9 @@ class StockPipeline(CatalogPipeline):
             since = datetime.fromisoformat(state["watermark"]) - overlap
             moves = self.spec["movements"]
             fields = moves["fields"]
-            rows = self.onec.list(moves["record_set"],  # type: ignore[union-attr]
-                                  select=[fields["period"], fields["product"], fields["warehouse"]],
-                                  filter=f"{fields['period']} ge {datetime_literal(since)}")
+            rows = self.read_register(moves["record_set"], lambda: self.onec.list(  # type: ignore[union-attr]
+                moves["record_set"], select=[fields["period"], fields["product"], fields["warehouse"]],
+                filter=f"{fields['period']} ge {datetime_literal(since)}"))
             watermark = state["watermark"]
             chosen = set(self._warehouses())
             for row in rows:
@@ -128,11 +128,12 @@ class StockPipeline(CatalogPipeline):
         onec = self.onec
         assert onec is not None
         if products is None:
-            rows = onec.virtual_table(spec["register"], "Balance", condition=self._condition(), dimensions=dims,
-                                      select=select)
+            rows = self.read_register(spec["register"], lambda: onec.virtual_table(
+                spec["register"], "Balance", condition=self._condition(), dimensions=dims, select=select))
         else:
-            rows = onec.balance_many(spec["register"], fields["product"], products, dimensions=dims,
-                                     extra=self._condition(), select=select)
+            rows = self.read_register(spec["register"], lambda: onec.balance_many(
+                spec["register"], fields["product"], products, dimensions=dims, extra=self._condition(),
+                select=select))
         balances: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}
         for row in rows:
             product = str(row.get(fields["product"]) or "")
