@@ -18,6 +18,7 @@ from core.service import (
     SECRET_ONEC_PASSWORD,
     Profile,
     SyncBridgeError,
+    catalog_settings,
     portal_url_from_webhook,
 )
 from gui.error_text import describe_error

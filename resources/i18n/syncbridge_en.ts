@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="ru">
 <context>
     <name>Bitrix24Page</name>
@@ -65,10 +64,81 @@
     </message>
 </context>
 <context>
+    <name>CatalogPage</name>
+    <message>
+        <source>Каталог товаров</source>
+        <translation>Product catalog</translation>
+    </message>
+    <message>
+        <source>Товары, услуги, цены и остатки из 1С в каталоге Битрикс24: менеджер собирает сделку из актуальных цен и видит, что есть на складе.</source>
+        <translation>Products, services, prices and stock from 1C in the Bitrix24 catalog: a manager builds a deal from current prices and sees what is in stock.</translation>
+    </message>
+    <message>
+        <source>Переносить каталог из 1С в Битрикс24</source>
+        <translation>Bring the catalog from 1C to Bitrix24</translation>
+    </message>
+    <message>
+        <source>Чтение видов цен и складов…</source>
+        <translation>Reading price types and warehouses…</translation>
+    </message>
+    <message>
+        <source>Свободный остаток (в наличии минус резерв) — рекомендуется</source>
+        <translation>Free stock (in stock minus reserved) — recommended</translation>
+    </message>
+    <message>
+        <source>Остаток в наличии, без учёта резервов</source>
+        <translation>Stock on hand, reserves not deducted</translation>
+    </message>
+    <message>
+        <source>Виды цен 1С, которые переносить</source>
+        <translation>1C price types to bring over</translation>
+    </message>
+    <message>
+        <source>Базовая цена портала (её видит менеджер в сделке) — из вида цен:</source>
+        <translation>The portal's base price (what a manager sees in a deal) comes from the price type:</translation>
+    </message>
+    <message>
+        <source>Склады 1С, остатки которых показывать</source>
+        <translation>1C warehouses whose stock to show</translation>
+    </message>
+    <message>
+        <source>Чтение видов цен и складов из 1С и режима складского учёта портала…</source>
+        <translation>Reading price types and warehouses from 1C and the portal's inventory mode…</translation>
+    </message>
+    <message>
+        <source>Не удалось прочитать каталог: {error}</source>
+        <translation>Could not read the catalog: {error}</translation>
+    </message>
+    <message>
+        <source>помечен на удаление</source>
+        <translation>marked for deletion</translation>
+    </message>
+    <message>
+        <source>валюты нет в портале, цены не перенесутся</source>
+        <translation>the portal has no such currency, prices will not be brought over</translation>
+    </message>
+    <message>
+        <source>В портале включён складской учёт: остатки по каждому складу будут проводиться документами оприходования и списания.</source>
+        <translation>Inventory management is on in the portal: stock per warehouse will be posted with receipt and write-off documents.</translation>
+    </message>
+    <message>
+        <source>Складской учёт в портале выключен: в карточку товара записывается общее количество по выбранным складам.</source>
+        <translation>Inventory management is off in the portal: the product card gets the total quantity over the chosen warehouses.</translation>
+    </message>
+    <message>
+        <source>Режим складского учёта портала не определён: он будет проверен при синхронизации.</source>
+        <translation>The portal's inventory mode is unknown: it will be checked during synchronization.</translation>
+    </message>
+    <message>
+        <source>Отметьте, что переносить. Выбор можно изменить в настройках.</source>
+        <translation>Tick what to bring over. You can change the choice in the settings.</translation>
+    </message>
+</context>
+<context>
     <name>CheckPanel</name>
     <message>
         <source>Проверить подключение</source>
-        <extracomment>the user pressed the check button the user pressed «Отменить» while a check runs the outcome changed in a way that may change whether &quot;Next&quot; is allowed</extracomment>
+        <extracomment>the user pressed the check button the user pressed «Отменить» while a check runs the outcome changed in a way that may change whether "Next" is allowed</extracomment>
         <translation>Test connection</translation>
     </message>
     <message>
@@ -112,7 +182,7 @@
     <name>ConnectionPage</name>
     <message>
         <source>Проверка отменена.</source>
-        <extracomment>a check that has not answered in this long is given up (the core&apos;s own timeouts are shorter; this is the ceiling for a server that accepts the connection and then says nothing)</extracomment>
+        <extracomment>a check that has not answered in this long is given up (the core's own timeouts are shorter; this is the ceiling for a server that accepts the connection and then says nothing)</extracomment>
         <translation>Check cancelled.</translation>
     </message>
     <message>
@@ -246,7 +316,7 @@ What is already written stays; the rest is carried over on the next run.</transl
     <name>JournalWindow</name>
     <message>
         <source> Повреждённый файл сохранён как {name}.</source>
-        <extracomment>journal column → the store&apos;s sort key</extracomment>
+        <extracomment>journal column → the store's sort key</extracomment>
         <translation> The damaged file is kept as {name}.</translation>
     </message>
     <message>
@@ -721,7 +791,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Объединить карточки средствами портала (сделки и история переходят в оставшуюся карточку)</source>
-        <translation>Merge the cards with the portal&apos;s own tool (deals and history move to the card that stays)</translation>
+        <translation>Merge the cards with the portal's own tool (deals and history move to the card that stays)</translation>
     </message>
     <message>
         <source>Открыть в Битрикс24</source>
@@ -749,7 +819,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Записать изменение источника</source>
-        <translation>Write the source&apos;s change</translation>
+        <translation>Write the source's change</translation>
     </message>
     <message>
         <source>Изменение будет записано при следующей синхронизации</source>
@@ -815,7 +885,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SalesPage</name>
     <message>
         <source>Заказ не согласован</source>
-        <extracomment>1C events of the stage map (order statuses, then payment and shipment events) and how the admin reads them; the event names are 1C&apos;s and core&apos;s identifiers, zipped here so that no 1C name reads as UI text</extracomment>
+        <extracomment>1C events of the stage map (order statuses, then payment and shipment events) and how the admin reads them; the event names are 1C's and core's identifiers, zipped here so that no 1C name reads as UI text</extracomment>
         <translation>Order not agreed</translation>
     </message>
     <message>
@@ -873,7 +943,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Создавать в 1С контрагента, если его нет (по ИНН из реквизитов компании)</source>
-        <translation>Create the counterparty in 1C when it is missing (by the company&apos;s INN)</translation>
+        <translation>Create the counterparty in 1C when it is missing (by the company's INN)</translation>
     </message>
     <message>
         <source>Воронка</source>
@@ -905,7 +975,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Типовое соглашение с клиентами; «не используются», если в базе соглашений нет.</source>
-        <translation>The standard customer agreement; &quot;not used&quot; when the base has no agreements.</translation>
+        <translation>The standard customer agreement; "not used" when the base has no agreements.</translation>
     </message>
     <message>
         <source>Хозяйственная операция:</source>
@@ -917,7 +987,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Если 1С откажется проводить заказ (например, нет свободного остатка при контроле остатков), заказ останется непроведённым, а причина — словами 1С — попадёт в журнал.</source>
-        <translation>If 1C refuses to post an order (for example, no free stock with stock control on), the order stays unposted and 1C&apos;s own reason goes to the journal.</translation>
+        <translation>If 1C refuses to post an order (for example, no free stock with stock control on), the order stays unposted and 1C's own reason goes to the journal.</translation>
     </message>
     <message>
         <source>Начиная с даты:</source>
@@ -995,7 +1065,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SettingsWindow</name>
     <message>
         <source>SyncBridge — настройки</source>
-        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the sales loop&apos;s settings (core.mapping.sales_settings.SalesSettings): stage map per funnel; &quot;0&quot; = the general one the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
+        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the sales loop's settings (core.mapping.sales_settings.SalesSettings): stage map per funnel; "0" = the general one the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
         <translation>SyncBridge — settings</translation>
     </message>
     <message>
@@ -1318,6 +1388,18 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
         <source>включено, {mode}, с {date}</source>
         <translation>on, {mode}, from {date}</translation>
     </message>
+    <message>
+        <source>Каталог</source>
+        <translation>Catalog</translation>
+    </message>
+    <message>
+        <source>не переносится</source>
+        <translation>not brought over</translation>
+    </message>
+    <message>
+        <source>видов цен: {types}, складов: {stores}</source>
+        <translation>price types: {types}, warehouses: {stores}</translation>
+    </message>
 </context>
 <context>
     <name>StatusWindow</name>
@@ -1377,7 +1459,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SyncController</name>
     <message>
         <source>не перенесено записей: {n} — подробности в журнале</source>
-        <extracomment>whole-run figures of the running sync (stage, entity, done/total, speed, time left, live counts) items waiting for a person (probable duplicates, conflicts): the tray says &quot;needs attention&quot; the schedule is held until this moment (pause for N hours) the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or &quot;&quot;) a dry run ended: (Preview or None, error text or &quot;&quot;)</extracomment>
+        <extracomment>whole-run figures of the running sync (stage, entity, done/total, speed, time left, live counts) items waiting for a person (probable duplicates, conflicts): the tray says "needs attention" the schedule is held until this moment (pause for N hours) the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or "") a dry run ended: (Preview or None, error text or "")</extracomment>
         <translation>records not transferred: {n}; see the journal for details</translation>
     </message>
 </context>
@@ -1592,7 +1674,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>подлинность сервера не подтверждена</source>
-        <translation>the server&apos;s identity could not be confirmed</translation>
+        <translation>the server's identity could not be confirmed</translation>
     </message>
     <message>
         <source>сертификат отозван</source>
@@ -1616,7 +1698,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Если это коробочный Битрикс24 с сертификатом внутреннего центра сертификации организации, укажите файл сертификата этого центра (PEM) в поле «Сертификат ЦС портала» — его выдаёт администратор сети.</source>
-        <translation>If this is an on-premises Bitrix24 with a certificate from your organisation&apos;s internal certificate authority, select that authority&apos;s certificate file (PEM) in the “Portal CA certificate” field — your network administrator has it.</translation>
+        <translation>If this is an on-premises Bitrix24 with a certificate from your organisation's internal certificate authority, select that authority's certificate file (PEM) in the “Portal CA certificate” field — your network administrator has it.</translation>
     </message>
     <message>
         <source>Битрикс24 не принял вебхук {webhook} ({detail}).</source>
@@ -1648,7 +1730,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Укажите в настройках файл корневого сертификата вашей организации (CA).</source>
-        <translation>Select your organisation&apos;s root certificate (CA) file in the settings.</translation>
+        <translation>Select your organisation's root certificate (CA) file in the settings.</translation>
     </message>
 </context>
 <context>
@@ -1664,6 +1746,38 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Ответ портала на запись потерялся; запись найдена по идентификатору 1С, повтор не нужен</source>
         <translation>The portal’s answer to a write was lost; the record was found by its 1C identifier, no retry needed</translation>
+    </message>
+    <message>
+        <source>Создано в каталоге Битрикс24: в 1С есть, в портале записи с этим кодом 1С не было</source>
+        <translation>Created in the Bitrix24 catalog: present in 1C, the portal had no record with this 1C code</translation>
+    </message>
+    <message>
+        <source>В 1С помечено на удаление: в Битрикс24 деактивировано, не удалено</source>
+        <translation>Marked for deletion in 1C: deactivated in Bitrix24, not deleted</translation>
+    </message>
+    <message>
+        <source>Будет создано в каталоге Битрикс24 (пробный запуск, ничего не записано)</source>
+        <translation>Will be created in the Bitrix24 catalog (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Будет связано с «{b24_title}» по внешнему коду (пробный запуск, ничего не записано)</source>
+        <translation>Will be linked to «{b24_title}» by external code (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Будет обновлено в каталоге Битрикс24: {fields} (пробный запуск, ничего не записано)</source>
+        <translation>Will be updated in the Bitrix24 catalog: {fields} (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Перенесено не полностью: {note}</source>
+        <translation>Brought over incompletely: {note}</translation>
+    </message>
+    <message>
+        <source>Возможный дубль: в портале есть товар «{b24_title}» с тем же артикулом, что у «{onec_title}», но без связи с 1С. Не объединено — проверьте в списке дублей</source>
+        <translation>Possible duplicate: the portal has product «{b24_title}» with the same article as «{onec_title}» but no link to 1C. Not merged — check the duplicates list</translation>
+    </message>
+    <message>
+        <source>Обновлено в каталоге Битрикс24: в 1С изменилось: {fields}</source>
+        <translation>Updated in the Bitrix24 catalog: changed in 1C: {fields}</translation>
     </message>
     <message>
         <source>Контакт создан в Битрикс24 и привязан к компании: в 1С есть, в портале не найден по идентификатору 1С</source>
@@ -1726,12 +1840,20 @@ If the error happens again, send this folder to support.</translation>
         <translation>Portal error: {error}</translation>
     </message>
     <message>
+        <source>Базовый вид цен 1С связан с базовым типом цен портала «{b24_title}»</source>
+        <translation>The 1C base price type is linked to the portal's base price type «{b24_title}»</translation>
+    </message>
+    <message>
         <source>Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: дубль не создан, название и реквизиты обновлены из 1С</source>
         <translation>Linked to the portal company “{b24_title}” by INN {inn}{kpp_part}: no duplicate created, name and requisites updated from 1C</translation>
     </message>
     <message>
         <source>Связана с существующей записью портала по идентификатору 1С (ORIGIN_ID {origin_id})</source>
         <translation>Linked to an existing portal record by its 1C identifier (ORIGIN_ID {origin_id})</translation>
+    </message>
+    <message>
+        <source>Связано с «{b24_title}» портала по внешнему коду (xmlId = код 1С): дубль не создан</source>
+        <translation>Linked to portal record «{b24_title}» by external code (xmlId = 1C code): no duplicate created</translation>
     </message>
     <message>
         <source>Перенесена не полностью: {note}</source>
@@ -1747,7 +1869,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Ответ портала потерялся; запись найдена в сделке, повтор не нужен</source>
-        <translation>The portal&apos;s answer was lost; the entry was found on the deal, no repeat needed</translation>
+        <translation>The portal's answer was lost; the entry was found on the deal, no repeat needed</translation>
     </message>
     <message>
         <source>Документ 1С изменён после записи в сделку; комментарий в ленте не повторяется</source>
@@ -1755,7 +1877,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Комментарий об этом документе уже есть в ленте сделки: второй не добавлен</source>
-        <translation>The deal&apos;s timeline already has a comment about this document: no second one added</translation>
+        <translation>The deal's timeline already has a comment about this document: no second one added</translation>
     </message>
     <message>
         <source>Записано в сделку Битрикс24: {text}</source>
@@ -1786,6 +1908,18 @@ If the error happens again, send this folder to support.</translation>
         <translation>Deal updated from 1C: {fields}</translation>
     </message>
     <message>
+        <source>Цены будут записаны в Битрикс24: {prices} (пробный запуск, ничего не записано)</source>
+        <translation>Prices will be written to Bitrix24: {prices} (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Цены обновлены в Битрикс24: {fields}</source>
+        <translation>Prices updated in Bitrix24: {fields}</translation>
+    </message>
+    <message>
+        <source>Цены записаны в Битрикс24: {prices}</source>
+        <translation>Prices written to Bitrix24: {prices}</translation>
+    </message>
+    <message>
         <source>Возможный дубль: в портале есть «{b24_title}» без ИНН, похожая на «{onec_title}». Не объединено — проверьте в списке дублей</source>
         <translation>Possible duplicate: the portal has “{b24_title}” without an INN, similar to “{onec_title}”. Not merged: review it in the duplicates list</translation>
     </message>
@@ -1811,23 +1945,23 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Решение пользователя: {text}</source>
-        <translation>User&apos;s decision: {text}</translation>
+        <translation>User's decision: {text}</translation>
     </message>
     <message>
         <source>Ответ 1С на запись заказа потерялся; заказ будет найден по номеру сделки при следующей синхронизации</source>
-        <translation>1C&apos;s answer to the order write was lost; the order will be found by the deal number at the next sync</translation>
+        <translation>1C's answer to the order write was lost; the order will be found by the deal number at the next sync</translation>
     </message>
     <message>
         <source>Ответ 1С на запись заказа потерялся; заказ найден по номеру сделки, второй не создан</source>
-        <translation>1C&apos;s answer to the order write was lost; the order was found by the deal number, no second one created</translation>
+        <translation>1C's answer to the order write was lost; the order was found by the deal number, no second one created</translation>
     </message>
     <message>
         <source>Заказ {number} в 1С не изменён: {why}. Изменения сделки — в списке конфликтов</source>
-        <translation>Order {number} in 1C not changed: {why}. The deal&apos;s changes are in the conflicts list</translation>
+        <translation>Order {number} in 1C not changed: {why}. The deal's changes are in the conflicts list</translation>
     </message>
     <message>
         <source>Создан контрагент «{company}» (ИНН {inn}) в 1С для сделки</source>
-        <translation>Counterparty &quot;{company}&quot; (INN {inn}) created in 1C for the deal</translation>
+        <translation>Counterparty "{company}" (INN {inn}) created in 1C for the deal</translation>
     </message>
     <message>
         <source>Сделка не перенесена в 1С: {problem}</source>
@@ -1851,7 +1985,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Заказ по этой сделке уже есть в 1С (номер по данным клиента {identity}): связан, второй не создан</source>
-        <translation>1C already has an order for this deal (customer&apos;s number {identity}): linked, no second one created</translation>
+        <translation>1C already has an order for this deal (customer's number {identity}): linked, no second one created</translation>
     </message>
     <message>
         <source>Создан заказ клиента {number} в 1С по сделке</source>
@@ -1888,6 +2022,18 @@ If the error happens again, send this folder to support.</translation>
     <message>
         <source>Пропущена: в 1С нет изменений с прошлой синхронизации</source>
         <translation>Skipped: no changes in 1C since the last sync</translation>
+    </message>
+    <message>
+        <source>Остатки будут записаны в Битрикс24: {stock} (пробный запуск, ничего не записано)</source>
+        <translation>Stock will be written to Bitrix24: {stock} (dry run, nothing written)</translation>
+    </message>
+    <message>
+        <source>Остатки обновлены в Битрикс24: {fields}</source>
+        <translation>Stock updated in Bitrix24: {fields}</translation>
+    </message>
+    <message>
+        <source>Остатки записаны в Битрикс24: {stock}</source>
+        <translation>Stock written to Bitrix24: {stock}</translation>
     </message>
     <message>
         <source>Обновлена: в 1С изменились поля: {fields}</source>
@@ -1933,8 +2079,32 @@ If the error happens again, send this folder to support.</translation>
         <translation>Customer path</translation>
     </message>
     <message>
+        <source>Цены</source>
+        <translation>Prices</translation>
+    </message>
+    <message>
+        <source>Виды цен</source>
+        <translation>Price types</translation>
+    </message>
+    <message>
+        <source>Товары и услуги</source>
+        <translation>Products and services</translation>
+    </message>
+    <message>
+        <source>Группы номенклатуры</source>
+        <translation>Product groups</translation>
+    </message>
+    <message>
         <source>Заказы клиентов</source>
         <translation>Customer orders</translation>
+    </message>
+    <message>
+        <source>Остатки</source>
+        <translation>Stock</translation>
+    </message>
+    <message>
+        <source>Склады</source>
+        <translation>Warehouses</translation>
     </message>
     <message>
         <source>Запись в Битрикс24</source>
