@@ -171,6 +171,7 @@ class SettingsWindow(QWidget):
         self.entity_table.verticalHeader().setVisible(False)
         self.entity_table.horizontalHeader().setStretchLastSection(True)
         self.entity_checks: dict[str, QCheckBox] = {}
+        self._default_entities: set[str] = set()
         layout.addWidget(self.entity_table)
         note = QLabel(self.tr("Здесь появляются все объекты, которые умеет переносить эта конфигурация 1С. "
                               "Снятая галочка — объект не синхронизируется."))
@@ -182,16 +183,17 @@ class SettingsWindow(QWidget):
                             on_error=lambda error: self._say(describe_error(error)), owner=self)
         return page
 
-    def _fill_entities(self, choices: list[tuple[str, str]]) -> None:
+    def _fill_entities(self, choices: list[tuple[str, str, bool, bool]]) -> None:
         from gui.status_text import entity_text
 
         directions = {"1c->b24": self.tr("1С → Битрикс24"), "b24->1c": self.tr("Битрикс24 → 1С")}
         self.entity_table.setRowCount(len(choices))
         self.entity_checks.clear()
-        for row, (entity, direction) in enumerate(choices):
+        self._default_entities = {entity for entity, _direction, _on, default in choices if default}
+        for row, (entity, direction, enabled, _default) in enumerate(choices):
             self.entity_table.setItem(row, 0, QTableWidgetItem(entity_text(entity)))
             check = QCheckBox()
-            check.setChecked(not self._profile.entities or entity in self._profile.entities)
+            check.setChecked(enabled)
             self.entity_table.setCellWidget(row, 1, check)
             self.entity_table.setItem(row, 2, QTableWidgetItem(directions.get(direction, direction)))
             self.entity_checks[entity] = check
@@ -250,7 +252,7 @@ class SettingsWindow(QWidget):
         self.work_start.setTime(QTime.fromString(profile.work_hours_start or "08:00", "HH:mm"))
         self.work_end.setTime(QTime.fromString(profile.work_hours_end or "19:00", "HH:mm"))
         for entity, check in self.entity_checks.items():
-            check.setChecked(not profile.entities or entity in profile.entities)
+            check.setChecked(entity in profile.entities if profile.entities else entity in self._default_entities)
         settings = profile.entity_settings
         self.price_types.setPlainText("\n".join(settings.get(PRICE_ENTITY, {}).get("price_types", [])))
         self.warehouses.setPlainText("\n".join(settings.get(STOCK_ENTITY, {}).get("warehouses", [])))
@@ -271,8 +273,9 @@ class SettingsWindow(QWidget):
                 stage_map[stage.text().strip()] = status.text().strip()
         webhook = self.webhook.text().strip()
         chosen = [entity for entity, check in self.entity_checks.items() if check.isChecked()]
-        # every entity ticked = the default "all the configuration maps" (new entities then come in by themselves)
-        entities = [] if len(chosen) == len(self.entity_checks) else chosen
+        # exactly the default set ticked = "the default" (new default entities then come in by themselves); opt-in
+        # entities such as the catalogue are kept by listing every chosen entity
+        entities = [] if set(chosen) == self._default_entities else chosen
         if not self.entity_checks:  # the list has not arrived yet: keep what was saved
             entities = list(self._profile.entities)
         settings = {name: dict(values) for name, values in self._profile.entity_settings.items()}

@@ -568,3 +568,29 @@ def test_connector_errors_speak_the_interface_language(qapp: Any, ui_language: A
     finally:
         portal.stop()
         onec.stop()
+
+
+def test_settings_window_lists_opt_in_entities_and_keeps_them_when_ticked(qtbot: Any, task_runner: TaskRunner,
+                                                                          ui_language: Any, demo: Any) -> None:
+    """The catalogue is opt-in: it is listed unticked on a default profile, and ticking it saves an explicit list
+    (ticking 'everything' must not collapse to the default set that leaves the catalogue out)."""
+    _, paths = demo
+    service = SyncService(paths)
+    from dataclasses import replace
+
+    from core.profile import ProfileStore
+
+    ProfileStore(paths).save(replace(service.require_profile(), entities=[]))
+    window = SettingsWindow(service, task_runner, service.profile())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "product" in window.entity_checks, timeout=5000)
+    assert window.entity_checks["counterparty"].isChecked()
+    assert not window.entity_checks["product"].isChecked()
+    for check in window.entity_checks.values():
+        check.setChecked(True)
+    profile = window.build_profile()
+    assert "product" in profile.entities and "counterparty" in profile.entities
+    for entity, check in window.entity_checks.items():
+        check.setChecked(entity in window._default_entities)
+    assert window.build_profile().entities == []

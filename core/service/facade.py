@@ -217,14 +217,17 @@ class SyncService:
         profile.first_sync_confirmed = True
         ProfileStore(self.paths).save(profile)
 
-    def entity_choices(self) -> list[tuple[str, str]]:
-        """(entity, direction) of every entity this configuration can sync, in run order (settings window)."""
+    def entity_choices(self) -> list[tuple[str, str, bool, bool]]:
+        """(entity, direction, enabled now, enabled by default) of every entity this configuration can sync, in run
+        order (settings window). Opt-in entities (the catalogue) are listed too, unticked until chosen."""
         from core.mapping.table import load_mapping
         from core.sync import registry
 
         profile = self.require_profile()
         table = load_mapping(profile.onec_profile)
-        return [(cls.entity, cls.direction) for cls in registry.enabled(table)]
+        enabled = {cls.entity for cls in registry.enabled(table, profile.entities or None)}
+        mapped = registry.ordered([cls for cls in registry.PIPELINES if cls.entity in table])
+        return [(cls.entity, cls.direction, cls.entity in enabled, cls.enabled_by_default) for cls in mapped]
 
     def set_autostart(self, enabled: bool) -> str:
         """Start with the user's session (Windows Run key / XDG autostart file); saved in the profile as well."""
