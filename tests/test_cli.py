@@ -126,6 +126,8 @@ def test_demo_headless_in_a_subprocess(tmp_path):
     assert number is not None and f"тот же заказ {number.group(1)}" in out.stdout
     assert "п/п № 418" in out.stdout and "реализация № ТД00-" in out.stdout
     assert "Заказов по сделке в 1С: 1." in out.stdout
+    # the deal is made of products the catalogue brought from 1C, not of stand-in links
+    assert "демо-связями" not in out.stdout and "Уголок стальной 50х50х5 — 40" in out.stdout
     assert "PySide6" not in out.stderr
 
 

@@ -2,8 +2,9 @@
 a posted payment and a shipment appear on the deal's timeline. Sandbox-only: the demo plays the sales manager and the
 accountant itself.
 
-Product links normally come from the catalogue sync; where the demo base has none yet (the catalogue sync is not in
-this build), the demo links three 1C nomenclature refs to portal product ids itself, and says so.
+The deal rows are the products the catalogue sync brought from 1C (their links are what turns a portal product into
+a 1C nomenclature line). Only where the demo profile leaves the catalogue out does the demo link two 1C nomenclature
+refs to portal product ids itself, and says so.
 """
 
 from __future__ import annotations
@@ -58,17 +59,50 @@ def link_demo_products(paths: AppPaths) -> bool:
         state.close()
 
 
+def catalogue_rows(paths: AppPaths) -> list[dict[str, Any]] | None:
+    """Deal rows made of two products the catalogue sync linked to 1C; None when it has linked none."""
+    from core.sandbox.onec.catalog_seed import ITEMS, product_ref
+
+    state = StateStore.open(paths.state_db)
+    try:
+        rows = []
+        for key, quantity in (("angle-50", 40), ("tube-40", 120)):
+            link = state.get_link("product", product_ref(key), "product")
+            item = next(i for i in ITEMS if i.key == key)
+            if link is None:
+                return None
+            rows.append({"PRODUCT_ID": int(link.b24_id), "PRODUCT_NAME": item.name, "PRICE": float(item.retail),
+                         "QUANTITY": quantity, "TAX_RATE": 20, "TAX_INCLUDED": "Y"})
+        return rows
+    finally:
+        state.close()
+
+
 def seed_won_deal(paths: AppPaths, b24: Bitrix24Sandbox) -> int | None:
     """A deal the demo's manager already won, for the portal's own «УЗМК» (linked to 1C by ИНН on the first sync):
-    the first «Синхронизировать сейчас» of the demo turns it into an order in the sandbox 1C."""
+    the first «Синхронизировать сейчас» of the demo turns it into an order in the sandbox 1C. Its row is the
+    portal's own «Электроды МР-3» card, which carries the 1C ref and is linked by the catalogue in the same run."""
+    from core.sandbox.bitrix24.seed import ELECTRODES_ONEC_REF
+
     company = next((c for c in b24.entities("company") if c.get("TITLE") == "УЗМК"), None)
     if company is None:
         return None
-    link_demo_products(paths)
+    electrodes = next((p for p in b24.entities("product") if p.get("xmlId") == ELECTRODES_ONEC_REF), None)
+    if electrodes is not None and _catalogue_enabled(paths):
+        rows = [{"PRODUCT_ID": int(electrodes["id"]), "PRODUCT_NAME": electrodes["name"], "PRICE": 298,
+                 "QUANTITY": 50, "TAX_RATE": 20, "TAX_INCLUDED": "Y"}]
+    else:
+        link_demo_products(paths)
+        rows = DEMO_ROWS
     manager = SalesManager(b24.portal)
-    deal = manager.create_deal("Станки для УЗМК", company_id=int(company["ID"]), rows=DEMO_ROWS)
+    deal = manager.create_deal("Электроды для УЗМК", company_id=int(company["ID"]), rows=rows)
     manager.win(deal)
     return deal
+
+
+def _catalogue_enabled(paths: AppPaths) -> bool:
+    profile = ProfileStore(paths).load()
+    return profile is not None and "product" in profile.entities
 
 
 def run_story(paths: AppPaths, onec: OneCSandbox, b24: Bitrix24Sandbox, sync: Callable[[], Any],
@@ -80,20 +114,24 @@ def run_story(paths: AppPaths, onec: OneCSandbox, b24: Bitrix24Sandbox, sync: Ca
     if link is None:
         say("Продажи: компания ООО «ТехПром» не синхронизирована — сценарий продаж пропущен.")
         return
-    if link_demo_products(paths):
-        say("Продажи: товары сделки связаны с номенклатурой 1С демо-связями (синхронизация каталога в этой сборке "
-            "не участвует).")
-    deal = manager.create_deal("Поставка токарного станка", company_id=int(link.b24_id), rows=DEMO_ROWS)
+    rows = catalogue_rows(paths)
+    if rows is None:
+        link_demo_products(paths)
+        rows = DEMO_ROWS
+        say("Продажи: товары сделки связаны с номенклатурой 1С демо-связями (каталог в этом профиле не "
+            "синхронизируется).")
+    deal = manager.create_deal("Поставка металлопроката", company_id=int(link.b24_id), rows=rows)
     manager.win(deal)
     sync()
     order = _order(onec, deal)
     say(f"Менеджер выиграл сделку № {deal} → в 1С заказ клиента {order['Number']} на "
         f"{format_money(dec(order['СуммаДокумента']))} ₽" + (", проведён." if order["Posted"] else ", не проведён."))
-    manager.set_quantity(deal, 1, 6)
+    changed_name, new_quantity = rows[1]["PRODUCT_NAME"], rows[1]["QUANTITY"] + 6
+    manager.set_quantity(deal, 1, new_quantity)
     sync()
     order = _order(onec, deal)
-    say(f"Менеджер изменил количество патронов на 6 → тот же заказ {order['Number']}: строк "
-        f"{len(order['Товары'])}, патронов {order['Товары'][1]['Количество']:g}, сумма "
+    say(f"Менеджер изменил количество «{changed_name}» на {new_quantity:g} → тот же заказ {order['Number']}: строк "
+        f"{len(order['Товары'])}, во второй строке {order['Товары'][1]['Количество']:g}, сумма "
         f"{format_money(dec(order['СуммаДокумента']))} ₽.")
     accountant.receive_payment(order["Ref_Key"], float(order["СуммаДокумента"]), incoming_number="418",
                                date=datetime.now())
