@@ -98,7 +98,8 @@ def child_syncbridge(args: argparse.Namespace) -> dict[str, Any]:
     credentials = CredentialStore(paths, env=env)
     profile = Profile(onec_url=args.onec_url, onec_user=USER, bitrix24_url="https://127.0.0.1",
                       bitrix24_ca_file=args.ca_file, bitrix24_rate=RATE, bitrix24_burst=BURST,
-                      bitrix24_in_flight=args.in_flight, originator_id=ORIGINATOR)
+                      bitrix24_in_flight=args.in_flight, originator_id=ORIGINATOR,
+                      onec_parallel_reads=args.onec_reads_one)
     apply_setup(paths, profile, PASSWORD, args.webhook, credentials)
     runner = SyncRunner(paths, credentials)
     # the process peak includes unlocking the secrets (scrypt takes ~128 MB for a moment); the sync's own peak is
@@ -328,14 +329,16 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> list[Row]:
     onec, counterparties, _ = make_onec(size, args.clock)
     onec.start()
     try:
-        if not args.skip_syncbridge:
-            portal = make_portal(tmp / f"sb-{size}", args.clock)
+        reads_options = [] if args.skip_syncbridge else [int(n) for n in args.onec_reads.split(",")]
+        for reads in reads_options:
+            portal = make_portal(tmp / f"sb-{size}-{reads}", args.clock)
             portal.start()
             try:
-                child = run_child("syncbridge", ["--home", str(tmp / f"home-{size}"), "--onec-url", onec.url,
+                child = run_child("syncbridge", ["--home", str(tmp / f"home-{size}-{reads}"), "--onec-url", onec.url,
                                                  "--webhook", portal.webhook_url, "--ca-file", portal.ca_file,
-                                                 "--in-flight", str(args.in_flight)])
-                rows.append(measure("SyncBridge", size, portal, child))
+                                                 "--in-flight", str(args.in_flight), "--onec-reads-one", str(reads)])
+                label = "SyncBridge" if len(reads_options) == 1 else f"SyncBridge 1С×{reads}"
+                rows.append(measure(label, size, portal, child))
             finally:
                 portal.stop()
         if not args.skip_peer:
@@ -361,7 +364,7 @@ def print_table(rows: list[Row], clock_scale: float) -> None:
             f"{'503':>4} {'429':>4} {'в полёте':>8} {'RSS, МБ':>8}  {'портал: компании/рекв./банк/адрес':<34}")
     print(head)
     print("-" * len(head))
-    peers = {r.size: r for r in rows if r.tool != "SyncBridge" and r.status == "ok"}
+    peers = {r.size: r for r in rows if not r.tool.startswith("SyncBridge") and r.status == "ok"}
     for row in rows:
         bound = ceiling(row.size, clock_scale).value
         peer = peers.get(row.size)
@@ -388,6 +391,9 @@ def main() -> int:
     parser.add_argument("--skip-syncbridge", action="store_true", help="only the peer (e.g. another --peer-in-flight)")
     parser.add_argument("--peer-in-flight", type=int, default=0,
                         help="cap fast-bitrix24's requests at once with its slow() (default: its own 50)")
+    parser.add_argument("--onec-reads", default="4",
+                        help="reads from 1C at once (profile onec_parallel_reads); a list such as 1,4 runs each")
+    parser.add_argument("--onec-reads-one", type=int, default=4, help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=("syncbridge", "peer"))
     parser.add_argument("--home")
     parser.add_argument("--onec-url")

@@ -13,7 +13,7 @@ from core.secrets import CredentialStore
 def open_onec(profile: Profile, credentials: CredentialStore, cancel: threading.Event | None = None) -> OneCClient:
     password = credentials.require(SECRET_ONEC_PASSWORD, "пароль пользователя 1С")
     return OneCClient(profile.onec_url, profile.onec_user, password, ca_file=profile.onec_ca_file,
-                      cancel=cancel, proxy=profile.proxy)
+                      cancel=cancel, proxy=profile.proxy, parallel_reads=profile.onec_parallel_reads)
 
 
 def open_bitrix24(profile: Profile, credentials: CredentialStore,

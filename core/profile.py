@@ -33,6 +33,8 @@ class Profile:
     originator_id: str = ""  # identity of the 1C base in Bitrix24 ORIGINATOR_ID; derived when empty
     bitrix24_rate: float = 2.0  # leaky bucket of the portal plan: 2/s + 50 (Enterprise 5/s + 250)
     bitrix24_burst: int = 50
+    # reads of changed records running at once against 1C (each is its own 1C session); 1 = one after another
+    onec_parallel_reads: int = 4
     entities: list[str] = field(default_factory=list)  # entities to sync; empty = every one the 1C profile maps
     entity_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per entity: price types, stages…
     onec_ca_file: str | None = None  # PEM of an internal CA for a 1C behind https with a private certificate
@@ -63,6 +65,8 @@ class Profile:
             problems.append(
                 f"неизвестная конфигурация 1С «{self.onec_profile}» (поддерживаются: {', '.join(KNOWN_ONEC_PROFILES)})"
             )
+        if not 1 <= self.onec_parallel_reads <= 16:
+            problems.append("одновременных чтений из 1С должно быть от 1 до 16")
         if not 1 <= self.schedule_minutes <= 24 * 60:
             problems.append("интервал синхронизации должен быть от 1 до 1440 минут")
         for label, value in (("начало рабочего дня", self.work_hours_start),

@@ -355,3 +355,38 @@ def test_tls_failure_is_tls_failed(sandbox):
     with OneCClient(https_url, "Интеграция", "демо-пароль", timeout=(2, 5), retry_delays=()) as c:
         with pytest.raises(TLSFailed):
             c.service_entity_sets()
+
+
+def test_get_many_reads_chunks_in_parallel_with_the_same_answer():
+    """Changed records are read 20 keys a request; several such requests run at once (each on its own session),
+    and the answer is exactly what one-after-another reading gives."""
+    import threading
+    import time
+
+    from core.sandbox.clock import ONEC_ODATA_READS, WorkClock
+
+    state = {"now": 0, "peak": 0}
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+
+    clock = WorkClock(ONEC_ODATA_READS, 1.0, sleep=sleep)
+    with OneCSandbox(work_clock=clock) as sb:
+        for row in make_bulk_counterparties(200):
+            sb.put(CP, row)
+        refs = [row["Ref_Key"] for row in sb.rows(CP)]
+        with OneCClient(sb.url, "Интеграция", "демо-пароль", parallel_reads=1) as one:
+            sequential = one.get_many(CP, refs, select=["Ref_Key", "Description", "ИНН"])
+        assert state["peak"] == 1
+        requests_one = len(sb.request_log())
+        with OneCClient(sb.url, "Интеграция", "демо-пароль", parallel_reads=4) as many:
+            parallel = many.get_many(CP, refs, select=["Ref_Key", "Description", "ИНН"])
+        assert parallel == sequential and len(parallel) == len(refs)
+        assert len(sb.request_log()) - requests_one == requests_one  # the same requests, only not in a queue
+        assert 1 < state["peak"] <= 4

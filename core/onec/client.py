@@ -24,6 +24,7 @@ import logging
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -80,10 +81,12 @@ def _connect_phase(exc: requests.RequestException) -> bool:
 class OneCClient:
     def __init__(self, base_url: str, user: str, password: str, *, timeout: tuple[float, float] = (10, 120),
                  ca_file: str | None = None, retry_delays: tuple[float, ...] = (0.5, 1.5, 4.0),
-                 cancel: threading.Event | None = None, proxy: str = "") -> None:
+                 cancel: threading.Event | None = None, proxy: str = "", parallel_reads: int = 1) -> None:
         """``base_url``: publication root ending in ``/odata/standard.odata/``.
         ``timeout``: (connect, read) seconds — the first call after idle can take >30 s on 1C.
-        ``retry_delays``: pauses before the repeated attempts of a GET (their number = retries)."""
+        ``retry_delays``: pauses before the repeated attempts of a GET (their number = retries).
+        ``parallel_reads``: how many key-filtered reads of one ``get_many`` run at once (1C serves each request in
+        its own session; reading changed records 20 keys a request is otherwise one long queue)."""
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.user = user
         self.timeout = timeout
@@ -96,6 +99,14 @@ class OneCClient:
         self.host = mask_url(f"{split.scheme}://{split.hostname or ''}{f':{split.port}' if split.port else ''}")
         self.session = requests.Session()
         self._interruptible = InterruptibleSession(self.session, cancel)
+        # requests.Session is not promised to be thread-safe: every other thread (the engine's read-ahead thread,
+        # the parallel readers) gets its own session configured like this one
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._thread_sessions: list[tuple[requests.Session, InterruptibleSession]] = []
+        self._sessions_lock = threading.Lock()
+        self.parallel_reads = max(1, parallel_reads)
+        self._readers: ThreadPoolExecutor | None = None
         self.session.auth = _Utf8BasicAuth(user, password)
         self.session.headers.update({"Accept": "application/json", "User-Agent": "SyncBridge/0.1"})
         if ca_file is not None and not Path(ca_file).is_file():
@@ -110,8 +121,30 @@ class OneCClient:
             self.session.proxies = {"http": proxy, "https": proxy}
 
     def close(self) -> None:
+        if self._readers is not None:
+            self._readers.shutdown(wait=True, cancel_futures=True)
+        with self._sessions_lock:
+            for session, interruptible in self._thread_sessions:
+                interruptible.close()
+                session.close()
+            self._thread_sessions.clear()
         self._interruptible.close()
         self.session.close()
+
+    def _session(self) -> requests.Session:
+        if threading.get_ident() == self._owner:
+            return self.session
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.auth = self.session.auth
+            session.headers.update(self.session.headers)
+            session.proxies = dict(self.session.proxies)
+            interruptible = InterruptibleSession(session, self.cancel)
+            with self._sessions_lock:
+                self._thread_sessions.append((session, interruptible))
+            self._local.session = session
+        return session
 
     def __enter__(self) -> OneCClient:
         return self
@@ -269,7 +302,7 @@ class OneCClient:
         wanted = list(dict.fromkeys(r.lower() for r in refs))
         if select is not None and "Ref_Key" not in select and not any(s.strip() in ("*", "**") for s in select):
             select = ["Ref_Key", *select]
-        result: dict[str, dict] = {}
+        batches: list[list[str]] = []
         position = 0
         while position < len(wanted):
             batch = [wanted[position]]
@@ -280,7 +313,21 @@ class OneCClient:
                     break
                 batch = candidate
             position += len(batch)
-            for row in self.list(entity_set, select=select, filter=query.or_of_keys(batch)):
+            batches.append(batch)
+
+        def read(keys: list[str]) -> list[dict]:
+            return self.list(entity_set, select=select, filter=query.or_of_keys(keys))
+
+        result: dict[str, dict] = {}
+        if len(batches) > 1 and self.parallel_reads > 1:
+            if self._readers is None:
+                self._readers = ThreadPoolExecutor(max_workers=self.parallel_reads,
+                                                   thread_name_prefix="syncbridge-1c-read")
+            pages = self._readers.map(read, batches)  # in order; the first failure (or a Stop) is raised here
+        else:
+            pages = map(read, batches)
+        for rows in pages:
+            for row in rows:
                 result[str(row.get("Ref_Key", "")).lower()] = row
         return result
 
@@ -384,7 +431,7 @@ class OneCClient:
     def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """session.request, but a request cut by a Stop (see core.cancel.InterruptibleSession) says so."""
         try:
-            return self.session.request(method, url, **kwargs)
+            return self._session().request(method, url, **kwargs)
         except requests.RequestException:
             raise_if_cancelled(self.cancel)
             raise
