@@ -172,12 +172,11 @@ class SettingsWindow(QWidget):
         self.entity_table.horizontalHeader().setStretchLastSection(True)
         self.entity_checks: dict[str, QCheckBox] = {}
         self._default_entities: set[str] = set()
-        layout.addWidget(self.entity_table)
+        layout.addWidget(self.entity_table, 1)  # the list takes the tab's height: a dozen entities fit unscrolled
         note = QLabel(self.tr("Здесь появляются все объекты, которые умеет переносить эта конфигурация 1С. "
                               "Снятая галочка — объект не синхронизируется."))
         note.setWordWrap(True)
         layout.addWidget(note)
-        layout.addStretch(1)
         service = self._service
         self._runner.submit(lambda context: service.entity_choices(), on_result=self._fill_entities,
                             on_error=lambda error: self._say(describe_error(error)), owner=self)
