@@ -134,6 +134,29 @@ class CatalogPipeline(Pipeline):
                 start = page.get("next")
         return rows
 
+    def rows_by_product(self, items: list[Item], rows_per_product: int,
+                        command: Callable[[list[str]], tuple[str, dict[str, Any]]],
+                        wrapper: str) -> dict[str, list[dict[str, Any]]]:
+        """The portal's rows (prices, store amounts) of these items' products, by product id. One page (50 rows) per
+        command holds the rows of as many products as fit; a chunk whose answer failed marks its items
+        ``lookup_failed`` (never "no rows": that would rewrite what is there)."""
+        ids = [item.target_id for item in items if item.target_id]
+        found: dict[str, list[dict[str, Any]]] = {}
+        per_command = max(1, 50 // max(1, rows_per_product))
+        for start in range(0, len(ids), per_command * 40):
+            self.ctx.check_cancelled()
+            chunk = ids[start:start + per_command * 40]
+            commands = {f"r{n}": command(chunk[i:i + per_command])
+                        for n, i in enumerate(range(0, len(chunk), per_command))}
+            rows = self.list_rows(commands, wrapper)
+            if rows is None:
+                self.fail_lookup([item for item in items if item.target_id in chunk])
+                continue
+            for page in rows.values():
+                for row in page:
+                    found.setdefault(str(row["productId"]), []).append(row)
+        return found
+
     def fail_lookup(self, items: list[Item]) -> None:
         for item in items:
             item.action = "lookup_failed"

@@ -175,25 +175,7 @@ class PricePipeline(CatalogPipeline):
         products = self.linked_ids("product")
         for item in items:
             item.target_id = products.get(item.key)
-        ids = [item.target_id for item in items if item.target_id]
-        current: dict[str, list[dict[str, Any]]] = {}
-        # one page (50 rows) per command should hold the prices of its products: as many products as fit
-        per_command = max(1, 50 // max(1, len(self.info.price_types)))
-        for start in range(0, len(ids), per_command * 40):
-            self.ctx.check_cancelled()
-            chunk = ids[start:start + per_command * 40]
-            commands = {f"p{n}": b24catalog.prices_of(chunk[i:i + per_command])
-                        for n, i in enumerate(range(0, len(chunk), per_command))}
-            rows = self.list_rows(commands, "prices")
-            if rows is None:
-                for item in items:
-                    if item.target_id in chunk:
-                        item.action = "lookup_failed"
-                        item.params = {"error": self._lookup_error}
-                continue
-            for page in rows.values():
-                for row in page:
-                    current.setdefault(str(row["productId"]), []).append(row)
+        current = self.rows_by_product(items, len(self.info.price_types), b24catalog.prices_of, "prices")
         for item in items:
             if item.action != "lookup_failed":
                 item.current = {"prices": current.get(str(item.target_id), [])}

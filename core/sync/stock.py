@@ -208,24 +208,9 @@ class StockPipeline(CatalogPipeline):
                            ", ".join(f"склад {s}: {q}" for s, q in sorted(payload.get("stores", {}).items()))}
         if not self.info.inventory_management:
             return
-        ids = [item.target_id for item in items if item.target_id]
-        amounts: dict[str, dict[str, Decimal]] = {}
-        per_command = max(1, 50 // max(1, len(self.info.stores)))
-        for start in range(0, len(ids), per_command * 40):
-            self.ctx.check_cancelled()
-            chunk = ids[start:start + per_command * 40]
-            commands = {f"s{n}": b24catalog.stock_of(chunk[i:i + per_command])
-                        for n, i in enumerate(range(0, len(chunk), per_command))}
-            rows = self.list_rows(commands, "storeProducts")
-            if rows is None:
-                for item in items:
-                    if item.target_id in chunk:
-                        item.action = "lookup_failed"
-                        item.params = {"error": self._lookup_error}
-                continue
-            for page in rows.values():
-                for row in page:
-                    amounts.setdefault(str(row["productId"]), {})[str(row["storeId"])] = Decimal(str(row["amount"]))
+        rows = self.rows_by_product(items, len(self.info.stores), b24catalog.stock_of, "storeProducts")
+        amounts = {product: {str(row["storeId"]): Decimal(str(row["amount"])) for row in product_rows}
+                   for product, product_rows in rows.items()}
         for item in items:
             if item.action != "lookup_failed":
                 item.current = {"amounts": amounts.get(str(item.target_id), {})}
