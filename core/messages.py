@@ -43,8 +43,8 @@ REASONS: dict[str, str] = {
     "publication_object_missing": "Объект {entity_set} не опубликован в OData 1С, а он нужен для раздела "
                                   "«{entity_title}»: раздел пропущен, остальные синхронизируются. {hint}",
     "publication_optional_object_missing": "Объект {entity_set} не опубликован в OData 1С: раздел "
-                                           "«{entity_title}» переносится без него (например, все адреса — как "
-                                           "юридические). {hint}",
+                                           "«{entity_title}» переносится без него — данные этого объекта не "
+                                           "используются. {hint}",
     "publication_required_missing": "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
                                     "{attribute} (его нет в этой версии конфигурации или он не опубликован): "
                                     "раздел «{entity_title}» остановлен. {hint}",

@@ -145,7 +145,7 @@ JOURNAL_TEMPLATES = (
                       "раздел «{entity_title}» переносится без него"),
     # publication_optional_object_missing
     QT_TRANSLATE_NOOP("journal", "Объект {entity_set} не опубликован в OData 1С: раздел «{entity_title}» "
-                      "переносится без него (например, все адреса — как юридические). {hint}"),
+                      "переносится без него — данные этого объекта не используются. {hint}"),
     # publication_required_missing
     QT_TRANSLATE_NOOP("journal", "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
                       "{attribute} (его нет в этой версии конфигурации или он не "
@@ -278,7 +278,7 @@ CHECK_TEMPLATES = (
                       "раздел «{entity_title}» переносится без него"),
     # publication_optional_object_missing
     QT_TRANSLATE_NOOP("checks", "Объект {entity_set} не опубликован в OData 1С: раздел «{entity_title}» "
-                      "переносится без него (например, все адреса — как юридические). {hint}"),
+                      "переносится без него — данные этого объекта не используются. {hint}"),
     # publication_required_missing
     QT_TRANSLATE_NOOP("checks", "У объекта {entity_set} в публикации 1С нет обязательного реквизита "
                       "{attribute} (его нет в этой версии конфигурации или он не "
