@@ -141,9 +141,9 @@ def test_a_10_mb_name_does_not_bloat_the_state_database(world: Slice) -> None:  
 
 def test_a_contact_person_with_dirty_contact_data_is_still_created(home, tmp_path) -> None:
     """The portal checks a contact's e-mails like a company's: one bad address would refuse the whole contact."""
-    from tests.test_sync_contacts import make_base
+    from tests.test_sync_contacts import Base, make_base
 
-    gen = make_base(home, tmp_path, "ut11")
+    gen = make_base(home, tmp_path, "ut11", Base)
     base = next(gen)
     try:
         from core.sandbox.onec.seed import onec_guid

@@ -9,30 +9,24 @@ import pytest
 
 from core.errors import SyncBridgeError
 from core.paths import AppPaths
-from core.profile import Profile
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.onec.seed import ACTUAL_ADDRESSES, PARTIES, TECHPROM_REF
 from core.sandbox.onec.seed_configurations import NO_KIND
 from core.sandbox.onec.server import OneCSandbox
-from core.setup_service import apply_setup
 from core.state.store import StateStore
-from core.sync.runner import SyncRunner
+from tests.configuration_base import ConfigurationBase, make_base
 
 pytestmark = pytest.mark.integration
 
-USER, PASSWORD = "Интеграция", "пароль-1С"
 ACCOUNTS = {"ut11": "Catalog_БанковскиеСчетаКонтрагентов", "bp30": "Catalog_БанковскиеСчета",
             "unf": "Catalog_БанковскиеСчета"}
 WRITES = (".add", ".update", ".delete")
 
 
-class Base:
+class Base(ConfigurationBase):
     def __init__(self, paths: AppPaths, onec: OneCSandbox, b24: Bitrix24Sandbox, configuration: str) -> None:
-        self.paths, self.onec, self.b24, self.configuration = paths, onec, b24, configuration
+        super().__init__(paths, onec, b24, configuration)
         self.bad_cards = 1 if configuration == "bp30" else 0  # the БП card without «Юр./физ. лицо», every run
-
-    def sync(self):
-        return SyncRunner(self.paths).run_once()
 
     def journal(self):
         return StateStore.open(self.paths.state_db).journal(limit=5000)
@@ -46,30 +40,14 @@ class Base:
                 if a["ENTITY_TYPE_ID"] == "8" and a["ENTITY_ID"] == requisite["ID"]}
 
 
-def make_base(home: AppPaths, tmp_path, configuration: str) -> Iterator[Base]:
-    onec = OneCSandbox(users={USER: PASSWORD}, base_path=f"/{configuration}")
-    b24 = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
-    onec.start()
-    b24.start()
-    profile = Profile(onec_url=onec.url, onec_user=USER, onec_profile=configuration,
-                      bitrix24_url="https://127.0.0.1", bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50,
-                      bitrix24_burst=500)
-    apply_setup(home, profile, PASSWORD, b24.webhook_url)
-    try:
-        yield Base(home, onec, b24, configuration)
-    finally:
-        onec.stop()
-        b24.stop()
-
-
 @pytest.fixture(params=["ut11", "bp30", "unf"])
 def base(request, home: AppPaths, tmp_path) -> Iterator[Base]:
-    yield from make_base(home, tmp_path, request.param)
+    yield from make_base(home, tmp_path, request.param, Base)
 
 
 @pytest.fixture
 def bp30(home: AppPaths, tmp_path) -> Iterator[Base]:
-    yield from make_base(home, tmp_path, "bp30")
+    yield from make_base(home, tmp_path, "bp30", Base)
 
 
 def test_counterparties_bank_details_and_addresses(base: Base):

@@ -7,30 +7,19 @@ from collections.abc import Iterator
 import pytest
 
 from core.paths import AppPaths
-from core.profile import Profile
-from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.onec.seed import CONTACT_PERSONS, PARTIES, TECHPROM_REF, onec_guid
 from core.sandbox.onec.seed_configurations import NO_KIND, ORG_REF
-from core.sandbox.onec.server import OneCSandbox
-from core.setup_service import apply_setup
 from core.state.store import StateStore
-from core.sync.runner import SyncRunner
+from tests.configuration_base import ConfigurationBase, make_base
 
 pytestmark = pytest.mark.integration
 
-USER, PASSWORD = "Интеграция", "пароль-1С"
 PERSONS = {"ut11": "Catalog_КонтактныеЛицаПартнеров", "bp30": "Catalog_КонтактныеЛица", "unf": "Catalog_КонтактныеЛица"}
 VOLGA = next(p for p in PARTIES if p.key == "volga-energomash")
 VOLGA_TLT = next(p for p in PARTIES if p.key == "volga-tlt")
 
 
-class Base:
-    def __init__(self, paths: AppPaths, onec: OneCSandbox, b24: Bitrix24Sandbox, configuration: str) -> None:
-        self.paths, self.onec, self.b24, self.configuration = paths, onec, b24, configuration
-
-    def sync(self):
-        return SyncRunner(self.paths).run_once()
-
+class Base(ConfigurationBase):
     def store(self) -> StateStore:
         return StateStore.open(self.paths.state_db)
 
@@ -46,35 +35,19 @@ class Base:
         return [(i["COMPANY_ID"], i["IS_PRIMARY"]) for i in items]
 
 
-def make_base(home: AppPaths, tmp_path, configuration: str) -> Iterator[Base]:
-    onec = OneCSandbox(users={USER: PASSWORD}, base_path=f"/{configuration}")
-    b24 = Bitrix24Sandbox(cert_dir=tmp_path / "b24", rate=50, burst=500)
-    onec.start()
-    b24.start()
-    profile = Profile(onec_url=onec.url, onec_user=USER, onec_profile=configuration,
-                      bitrix24_url="https://127.0.0.1", bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=50,
-                      bitrix24_burst=500)
-    apply_setup(home, profile, PASSWORD, b24.webhook_url)
-    try:
-        yield Base(home, onec, b24, configuration)
-    finally:
-        onec.stop()
-        b24.stop()
-
-
 @pytest.fixture(params=["ut11", "bp30", "unf"])
 def base(request, home: AppPaths, tmp_path) -> Iterator[Base]:
-    yield from make_base(home, tmp_path, request.param)
+    yield from make_base(home, tmp_path, request.param, Base)
 
 
 @pytest.fixture
 def bp30(home: AppPaths, tmp_path) -> Iterator[Base]:
-    yield from make_base(home, tmp_path, "bp30")
+    yield from make_base(home, tmp_path, "bp30", Base)
 
 
 @pytest.fixture
 def ut11(home: AppPaths, tmp_path) -> Iterator[Base]:
-    yield from make_base(home, tmp_path, "ut11")
+    yield from make_base(home, tmp_path, "ut11", Base)
 
 
 def test_contacts_are_created_bound_to_their_companies(base: Base):
@@ -167,7 +140,7 @@ def test_contacts_of_an_organisation_owned_person_are_left_out(bp30: Base):
 
 @pytest.fixture
 def unf_no_rights(home: AppPaths, tmp_path) -> Iterator[Base]:
-    gen = make_base(home, tmp_path, "unf")
+    gen = make_base(home, tmp_path, "unf", Base)
     base = next(gen)
     base.onec.service.forbidden.add("Catalog_КонтактныеЛица")  # RLS / no role for the integration user
     yield base
@@ -185,7 +158,7 @@ def test_rights_denied_on_contacts_stops_only_contacts(unf_no_rights: Base):
 
 
 def test_half_published_base_names_each_missing_object(home: AppPaths, tmp_path):
-    gen = make_base(home, tmp_path, "bp30")
+    gen = make_base(home, tmp_path, "bp30", Base)
     base = next(gen)
     try:
         base.onec.set_published({"Catalog_Контрагенты", "Catalog_Банки", "Catalog_ВидыКонтактнойИнформации"})
