@@ -106,9 +106,22 @@ def child_syncbridge(args: argparse.Namespace) -> dict[str, Any]:
     # sampled while it runs
     sampler = _RssSampler()
     start = time.perf_counter()
+    marks: list[str] = []
+    last: list[Any] = [None]
+
+    def on_progress(progress: Any) -> None:
+        # one line per stage change: where the wall time goes (--timeline)
+        key = (progress.entity, progress.stage)
+        if key != last[0]:
+            last[0] = key
+            marks.append(f"{time.perf_counter() - start:7.2f} s  {progress.entity}: {progress.stage} "
+                         f"{progress.done}/{progress.total}")
+
     with sampler:
-        report = runner.run_once(trigger="benchmark")
+        report = runner.run_once(trigger="benchmark", progress=on_progress if args.timeline else None)
     wall = time.perf_counter() - start
+    if marks:
+        sys.stderr.write("\n".join(marks) + "\n")
     return {"wall": wall, "rss_mb": sampler.peak_mb, "status": report.status, "summary": report.summary_text()}
 
 
@@ -310,6 +323,8 @@ def check_portal(portal: Bitrix24Sandbox, size: int) -> str:
 def run_child(kind: str, extra: list[str]) -> dict[str, Any]:
     done = subprocess.run([sys.executable, __file__, "--child", kind, *extra], capture_output=True, text=True,
                           cwd=ROOT, check=False)
+    if "--timeline" in extra:
+        print("\n".join(line for line in done.stderr.splitlines() if " s  " in line), flush=True)
     for line in reversed(done.stdout.splitlines()):
         if line.startswith("{"):
             return json.loads(line)
@@ -336,7 +351,8 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> list[Row]:
             try:
                 child = run_child("syncbridge", ["--home", str(tmp / f"home-{size}-{reads}"), "--onec-url", onec.url,
                                                  "--webhook", portal.webhook_url, "--ca-file", portal.ca_file,
-                                                 "--in-flight", str(args.in_flight), "--onec-reads-one", str(reads)])
+                                                 "--in-flight", str(args.in_flight), "--onec-reads-one", str(reads),
+                                                 *(["--timeline"] if args.timeline else [])])
                 label = "SyncBridge" if len(reads_options) == 1 else f"SyncBridge 1С×{reads}"
                 rows.append(measure(label, size, portal, child))
             finally:
@@ -387,6 +403,7 @@ def main() -> int:
     parser.add_argument("--in-flight", type=int, default=CLOUD_IN_FLIGHT,
                         help="SyncBridge requests in flight (default: the cloud default of the client)")
     parser.add_argument("--clock", type=float, default=1.0, help="scale of the sandboxes' work clock")
+    parser.add_argument("--timeline", action="store_true", help="print SyncBridge's stage changes with times")
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--skip-syncbridge", action="store_true", help="only the peer (e.g. another --peer-in-flight)")
     parser.add_argument("--peer-in-flight", type=int, default=0,

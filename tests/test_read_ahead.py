@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from core.bitrix24.inflight import InFlight
 from core.errors import Cancelled, ConnectionFailed
 from core.state.store import StateStore
 from core.sync.context import RunContext
@@ -20,7 +21,7 @@ from core.sync.pipeline import Commands, PipelineEnv
 from core.sync.read_ahead import MIN_SLICE, cut_into_slices
 from tests.test_pipeline_frame import ToyPipeline, ToyPortal
 
-GUIDS = [f"{i:08x}-0000-0000-0000-000000000000" for i in range(1, 3 * MIN_SLICE + 1)]
+GUIDS = [f"{i:08x}-0000-0000-0000-000000000000" for i in range(1, 4 * MIN_SLICE + 1)]  # slices of 100, 200, 100
 
 
 class SlowReadToy(ToyPipeline):
@@ -49,10 +50,10 @@ class WaitingPortal(ToyPortal):
         super().__init__()
         self.overlapped: bool | None = None
 
-    def batch_many(self, batches: list[Commands], *, cancel: Any = None):
+    def batch(self, commands: Commands, halt: bool = False) -> Any:
         if self.overlapped is None:
             self.overlapped = SlowReadToy.second_read_started.wait(2)
-        yield from super().batch_many(batches, cancel=cancel)
+        return super().batch(commands, halt)
 
 
 @pytest.fixture
@@ -130,6 +131,54 @@ def test_slice_sizes():
         return [len(s) for s in cut_into_slices([str(i) for i in range(n)], chunk)]
 
     assert sizes(50) == [50]  # one slice
-    assert sizes(600) == [MIN_SLICE, 167, 167, 166]  # a small first slice, then at least three
-    assert sizes(10_000)[:2] == [MIN_SLICE, 2000] and sum(sizes(10_000)) == 10_000
+    assert sizes(600) == [MIN_SLICE, 200, 300]  # a small first slice, then each twice the one before
+    assert sizes(10_000) == [100, 200, 400, 800, 1600, 2000, 2000, 2000, 900]  # never above the chunk (memory)
     assert sizes(10, chunk=4) == [4, 4, 2]  # a pipeline's own smaller chunk is kept
+
+
+class LanesPortal(ToyPortal):
+    """Four lanes like a real client; the first write batch of the first slice is held until a write batch of a
+    later slice reaches the portal (or ``patience`` runs out)."""
+
+    def __init__(self, patience: float) -> None:
+        super().__init__()
+        self.patience = patience
+        self.later_slice_sent = threading.Event()
+        self.overlapped: bool | None = None
+        self._lanes = InFlight(4, name="toy-lanes")
+
+    def batch(self, commands: Commands, halt: bool = False) -> Any:
+        refs = {params["fields"]["XML_ID"] for method, params in commands.values() if method == "toy.add"}
+        if refs & set(GUIDS[MIN_SLICE:]):
+            self.later_slice_sent.set()
+        elif GUIDS[0] in refs:
+            self.overlapped = self.later_slice_sent.wait(self.patience)
+        return super().batch(commands, halt)
+
+
+class SelfFindingToy(SlowReadToy):
+    def claims(self, item: Any) -> frozenset[str]:
+        return frozenset()  # a toy's lookup finds nothing but itself (its XML_ID)
+
+
+def test_later_slices_are_queued_while_this_ones_writes_are_on_the_wire(slow_toys):
+    store = slow_toys
+    portal = LanesPortal(patience=5)
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    EntitySync(SelfFindingToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    assert portal.overlapped is True  # slice 2 reached the portal while slice 1's first batch was still there
+    assert ctx.per_entity["toy"]["created"] == len(GUIDS) == len(portal.rows)
+    assert sorted(r["XML_ID"] for r in portal.rows.values()) == GUIDS  # each once
+    assert store.outbox() == []
+
+
+def test_a_lookup_that_could_find_earlier_writes_waits_for_them(slow_toys):
+    """Claims unknown (the default): slice 2 is looked up only once slice 1's writes are settled, so its first
+    batch is never joined by a later one."""
+    store = slow_toys
+    portal = LanesPortal(patience=0.5)
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    EntitySync(SlowReadToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    assert portal.overlapped is False
+    assert ctx.per_entity["toy"]["created"] == len(GUIDS) == len(portal.rows)
+    assert store.outbox() == []

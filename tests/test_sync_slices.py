@@ -14,7 +14,7 @@ from tests.test_sync_counterparties import ACCOUNTS, CP, Slice
 pytestmark = pytest.mark.integration
 world = base.world  # the sandbox pair of the counterparty tests
 
-BULK = 250
+BULK = 350  # slices of 100, 200, 50
 
 
 @pytest.fixture

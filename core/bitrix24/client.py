@@ -36,7 +36,7 @@ from .batch import MAX_COMMANDS, BatchResult, carries_data_reference, encode_com
 from .batch_answer import MalformedAnswer, check_batch_answer
 from .batch_parts import send_in_parts
 from .envelope import ErrorInfo, decode_body, error_of, time_of
-from .inflight import InFlight, clamp_in_flight, default_in_flight
+from .inflight import InFlight, Stream, clamp_in_flight, default_in_flight
 from .methods import is_read_method
 from .remote_errors import error_for, remote_error
 from .throttle import LeakyBucket, OperatingTracker, backoff_delay
@@ -215,6 +215,11 @@ class Bitrix24Client:
         thread. A lost answer is never re-sent. With ``cancel`` set no new batch starts; those in flight finish
         and are yielded. Other errors (portal unreachable…) are raised once the batches in flight are yielded."""
         return self._in_flight.run(self.batch, batches, cancel=cancel)
+
+    def batch_stream(self, *, cancel: threading.Event | None = None) -> Stream[Commands, BatchResult]:
+        """Batches handed in over a whole run on the same ``max_in_flight`` lanes as :meth:`batch_many`, outcomes
+        collected when the caller wants them (see inflight.Stream): a sync keeps the lanes busy across slices."""
+        return self._in_flight.stream(self.batch, cancel=cancel)
 
     def list_all(self, method: str, params: dict | None = None, *, id_key: str = "ID") -> Iterator[dict]:
         """Every record of a list method, by the fast method of huge-data.md.

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from core.errors import AnswerLost, Cancelled, RemoteError, SyncBridgeError
@@ -84,6 +84,11 @@ class InFlight:
             return self._one_by_one(send, jobs, cancel)
         return self._concurrently(send, jobs, cancel)
 
+    def stream(self, send: Callable[[Job], Result], *,
+               cancel: threading.Event | None = None) -> Stream[Job, Result]:
+        """Jobs handed in over time on the same lanes (see :class:`Stream`)."""
+        return Stream(self._executor(), send, cancel)
+
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
@@ -149,3 +154,89 @@ class InFlight:
                 wait(pending)
         if fatal is not None:
             raise fatal
+
+
+class NotSent(Exception):
+    """A streamed job that never started: a Stop or an earlier fatal error came first. Nothing reached the portal."""
+
+
+class Stream(Generic[Job, Result]):
+    """Jobs handed in over a whole run (slice after slice), at most ``limit`` of them on the wire at once.
+
+    :meth:`InFlight.run` sends a fixed list and returns when all are answered, so a sync that writes slice by slice
+    let the lanes idle at every slice's end: the last batches of slice N ran alone while slice N+1 was already read
+    and mapped. A stream keeps the lanes fed across slices: :meth:`submit` queues a job on the same worker pool (at
+    most ``limit`` run, the rest wait their turn in submission order) and returns at once; :meth:`collect` hands
+    the outcomes back on the caller's thread — the caller (the engine, with its single-threaded state store) decides
+    when to look at them and which ones it must wait for.
+
+    Outcomes are those of :meth:`InFlight.run` (a result, or an AnswerLost/RemoteError for that job), plus
+    :class:`NotSent` for a job that never started (a Stop, or a fatal error before it), and the fatal error itself
+    for the job it ended (the caller treats that one as uncertain). The fatal error (the portal unreachable, a bad
+    certificate, a Stop) is raised by :meth:`raise_if_failed`; after it no job starts.
+    """
+
+    def __init__(self, pool: ThreadPoolExecutor, send: Callable[[Job], Result],
+                 cancel: threading.Event | None) -> None:
+        self._pool = pool
+        self._send = send
+        self._cancel = cancel
+        self._stopped = threading.Event()
+        self._futures: dict[int, Future[Result]] = {}
+        self._next = 0
+        self.fatal: BaseException | None = None
+
+    @property
+    def outstanding(self) -> set[int]:
+        return set(self._futures)
+
+    def submit(self, job: Job) -> int:
+        index = self._next
+        self._next += 1
+        self._futures[index] = self._pool.submit(self._run, job)
+        return index
+
+    def stop(self) -> None:
+        """No further job starts; those on the wire finish (their outcomes are still collected)."""
+        self._stopped.set()
+
+    def collect(self, wait_for: set[int] | None = None) -> Iterator[tuple[int, Result | BaseException]]:
+        """Yield ``(index, outcome)`` of every finished job; first wait until the jobs in ``wait_for`` (``None``:
+        none) are finished. Ties by index keep runs reproducible."""
+        waiting = [self._futures[i] for i in (wait_for or ()) if i in self._futures]
+        if waiting:
+            wait(waiting)
+        for index in sorted(i for i, future in self._futures.items() if future.done()):
+            future = self._futures.pop(index)
+            yield index, self._outcome(index, future)
+
+    def drain(self) -> Iterator[tuple[int, Result | BaseException]]:
+        """Everything outstanding, as it finishes (completion order)."""
+        while self._futures:
+            wait(list(self._futures.values()), return_when=FIRST_COMPLETED)
+            yield from self.collect()
+
+    def raise_if_failed(self) -> None:
+        if self.fatal is not None:
+            raise self.fatal
+
+    # ----- internals -----------------------------------------------------------------------------------------
+    def _run(self, job: Job) -> Result:
+        if self._stopped.is_set() or (self._cancel is not None and self._cancel.is_set()):
+            raise NotSent
+        return self._send(job)
+
+    def _outcome(self, index: int, future: Future[Result]) -> Result | BaseException:
+        error = future.exception()
+        if error is None:
+            return future.result()
+        if isinstance(error, (NotSent, *PER_BATCH_ERRORS)):
+            return error
+        self._stopped.set()
+        if isinstance(error, Cancelled):
+            self.fatal = self.fatal or error
+            return _cut_by_stop()
+        if self.fatal is None:
+            log.debug("job %d failed, no new jobs start: %s", index, type(error).__name__)
+            self.fatal = error
+        return error

@@ -23,11 +23,11 @@ import base64
 import logging
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -78,6 +78,9 @@ def _connect_phase(exc: requests.RequestException) -> bool:
     return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
+T = TypeVar("T")
+
+
 class OneCClient:
     def __init__(self, base_url: str, user: str, password: str, *, timeout: tuple[float, float] = (10, 120),
                  ca_file: str | None = None, retry_delays: tuple[float, ...] = (0.5, 1.5, 4.0),
@@ -107,6 +110,7 @@ class OneCClient:
         self._sessions_lock = threading.Lock()
         self.parallel_reads = max(1, parallel_reads)
         self._readers: ThreadPoolExecutor | None = None
+        self._together: ThreadPoolExecutor | None = None
         self.session.auth = _Utf8BasicAuth(user, password)
         self.session.headers.update({"Accept": "application/json", "User-Agent": "SyncBridge/0.1"})
         if ca_file is not None and not Path(ca_file).is_file():
@@ -121,8 +125,9 @@ class OneCClient:
             self.session.proxies = {"http": proxy, "https": proxy}
 
     def close(self) -> None:
-        if self._readers is not None:
-            self._readers.shutdown(wait=True, cancel_futures=True)
+        for pool in (self._together, self._readers):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         with self._sessions_lock:
             for session, interruptible in self._thread_sessions:
                 interruptible.close()
@@ -330,6 +335,24 @@ class OneCClient:
             for row in rows:
                 result[str(row.get("Ref_Key", "")).lower()] = row
         return result
+
+    def together(self, *reads: Callable[[], T]) -> list[T]:
+        """Independent reads at once, results in order; the first failure (or a Stop) is raised.
+
+        A poll lists a catalogue and its bank accounts; a slice reads the changed cards and their accounts: with
+        ``parallel_reads`` > 1 they need not wait for each other. The reads' own key-filtered requests still share the
+        ``parallel_reads`` lanes of :meth:`get_many`, so 1C sees at most a few more sessions than that."""
+        if self.parallel_reads <= 1 or len(reads) <= 1:
+            return [read() for read in reads]
+        if self._together is None:
+            self._together = ThreadPoolExecutor(max_workers=self.parallel_reads,
+                                                thread_name_prefix="syncbridge-1c-together")
+        futures = [self._together.submit(read) for read in reads[1:]]
+        try:
+            first = reads[0]()
+        finally:
+            wait(futures)  # never leave a read running behind the caller's back
+        return [first, *(future.result() for future in futures)]
 
     # --- virtual tables of registers ---------------------------------------------------------------
 

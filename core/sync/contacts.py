@@ -70,7 +70,8 @@ class ContactPipeline(Pipeline):
             select.append(spec["fields"]["links"])
         rows = onec.list(spec["entity_set"], select=select)
         self.ctx.check_cancelled()
-        by_partner = self._counterparties_by_partner() if via == "partner" else {}
+        # the owners' list is as long as the counterparties' (3 000 rows ≈ 1.6 s of 1C): only when there are contacts
+        by_partner = self._counterparties_by_partner() if via == "partner" and rows else {}
         versions = self.versions_of(rows)
         result: dict[str, str] = {}
         self._owners = {}

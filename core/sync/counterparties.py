@@ -65,10 +65,13 @@ class CounterpartyPipeline(Pipeline):
     # ==== source: 1C ================================================================================================
     def poll(self) -> dict[str, str]:
         cp_spec, acc_spec = self.spec["onec"], self.spec["bank_accounts"]
-        rows = self.onec.list(cp_spec["entity_set"], select=select_of(cp_spec, poll=True))  # type: ignore[union-attr]
+        onec = self.onec
+        assert onec is not None
+        # two independent reads at once: on a first load of 3 000 cards the lists are 3 s one after the other
+        rows, acc_rows = onec.together(
+            lambda: onec.list(cp_spec["entity_set"], select=select_of(cp_spec, poll=True)),
+            lambda: onec.list(acc_spec["entity_set"], select=select_of(acc_spec, poll=True)))
         self.ctx.check_cancelled()
-        acc_rows = self.onec.list(acc_spec["entity_set"],  # type: ignore[union-attr]
-                                  select=select_of(acc_spec, poll=True))
         self._accounts_by_owner = {}
         for acc in self.versions_of_rows(acc_rows):
             owner_type, owner = composite(acc, acc_spec["owner_field"])
@@ -87,14 +90,17 @@ class CounterpartyPipeline(Pipeline):
         cp_spec, acc_spec, bank_spec = self.spec["onec"], self.spec["bank_accounts"], self.spec["banks"]
         onec = self.onec
         assert onec is not None
-        full = onec.get_many(cp_spec["entity_set"], keys, select=select_of(cp_spec))
         acc_refs = [a["Ref_Key"] for ref in keys for a in self._accounts_by_owner.get(ref, [])]
-        accounts = onec.get_many(acc_spec["entity_set"], acc_refs, select=select_of(acc_spec)) if acc_refs else {}
+        # the accounts' keys are known from the poll: cards, accounts and (once a run) the kinds of contact
+        # information are read at once
+        full, accounts, kinds = onec.together(
+            lambda: onec.get_many(cp_spec["entity_set"], keys, select=select_of(cp_spec)),
+            lambda: onec.get_many(acc_spec["entity_set"], acc_refs, select=select_of(acc_spec)) if acc_refs else {},
+            self._contact_kinds)
         bank_field = acc_spec["fields"]["bank_ref"]
         bank_refs = sorted({a[bank_field] for a in accounts.values()
                             if isinstance(a.get(bank_field), str) and a[bank_field] != ZERO_REF})
         banks = onec.get_many(bank_spec["entity_set"], bank_refs, select=select_of(bank_spec)) if bank_refs else {}
-        kinds = self._contact_kinds()
         raw: dict[str, Any] = {}
         for ref in keys:
             if ref not in full:
@@ -315,6 +321,14 @@ class CounterpartyPipeline(Pipeline):
                 else:
                     claimed.add(str(item.target_id))
 
+    def claims(self, item: Item) -> frozenset[str]:
+        """Besides its own ORIGIN_ID/XML_ID a record's lookup finds portal requisites by ИНН: a record of a later
+        slice with the same ИНН waits until this one's write is settled (then it links or is reported as a
+        duplicate in 1C, never creates a second company). Probable duplicates are portal companies without our
+        ORIGIN_ID, which our own writes never are."""
+        inn = item.record.inn
+        return frozenset({f"inn:{inn}"}) if inn else frozenset()
+
     def _refetch_company(self, item: Item) -> None:
         company = self.b24.call(*crm_company.company(str(item.target_id)))  # type: ignore[union-attr]
         item.current = company if isinstance(company, dict) else None
@@ -363,6 +377,14 @@ class CounterpartyPipeline(Pipeline):
 
     def apply_results(self, item: Item, cmds: Commands, result: dict[str, Any]) -> None:
         apply_results(item, cmds, result)
+        self._remember(item)
+
+    def adopt(self, item: Item, probe: Item) -> None:
+        super().adopt(item, probe)
+        # found after a lost answer: later slices must see it by ИНН before its retry pass at the entity's end
+        self._remember(item)
+
+    def _remember(self, item: Item) -> None:
         if self._run_index is not None:
             requisite = item.payload.requisite
             self._run_index.remember(ref=item.key, originator=self.originator, company_id=item.target_id,

@@ -5,8 +5,12 @@ canonical record → validate → payload (skip when the same as last written) �
 conflicts → probable duplicates → dry-run plan, or writes through the outbox → lost answers resolved by an
 identity lookup, never re-sent blindly → links, versions and a journal line with a readable reason.
 
-Reads overlap writes: a reader thread reads slice N+1 from the source while slice N is mapped, looked up and
-written (``core/sync/read_ahead.py``); everything else stays on the engine's thread, in order.
+Three things overlap: a reader thread reads slice N+1 from the source while slice N is mapped and looked up
+(``core/sync/read_ahead.py``), and the portal batches of slice N stay on the wire (``Stream`` in
+``core/bitrix24/inflight.py``) while slice N+1 is mapped, looked up and queued behind them, so the client's lanes
+never idle at a slice's end. Everything that touches the state store — outbox, links, versions, journal — stays on
+the engine's thread: outcomes are collected there. A slice's lookup waits for the earlier writes it could find
+(``Pipeline.claims``: the same ИНН, say), so exactly-once and duplicate detection read as if slices ran in turn.
 
 One record never stops the others: an exception while mapping it (a malformed row, a value of the wrong type) is
 journaled with the record's key and the run goes on.
@@ -14,9 +18,12 @@ journaled with the record's key and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from core.bitrix24.inflight import NotSent, Stream
 from core.errors import AnswerLost, RemoteError, SyncBridgeError
 from core.messages import STAGES
 from core.sync.pipeline import FAILING_ACTIONS, MAX_KEY_LENGTH, WRITE_ACTIONS, Commands, Item, Pipeline
@@ -48,6 +55,16 @@ def _reason_of(exc: BaseException) -> str:
     return f"данные записи не разобраны ({type(exc).__name__}: {text[:200]})"
 
 
+@dataclass
+class _Sent:
+    """A batch handed to the write stream and not settled yet."""
+
+    batch: list[tuple[Item, Commands]]
+    commands: Commands
+    slice_no: int
+    claims: frozenset[str] | None  # None: may be found by any later lookup (Pipeline.claims)
+
+
 class EntitySync:
     """Runs one pipeline through one sync run."""
 
@@ -59,6 +76,14 @@ class EntitySync:
         # outbox items a previous (crashed or cut-off) run left behind, by key: closed once the record is settled
         self._stale_outbox: dict[str, list[int]] = {}
         self._reader: Reader | None = None
+        # streamed portal writes of this run: batches on the wire by stream index, the slice being processed, and
+        # records whose lost answer was resolved by a lookup (finished in one more pass once all slices are written)
+        self._writes: Stream[Commands, Any] | None = None
+        self._sent: dict[int, _Sent] = {}
+        self._slice_no = 0
+        self._recovered: list[Item] = []
+        self._retry_pass = False
+        self._queued = self._settled = 0
 
     # ==== 1. what changed at the source =============================================================================
     def run(self) -> None:
@@ -82,6 +107,7 @@ class EntitySync:
         with Reader(p.read, background=p.read_in_background, name=self.entity, check_cancelled=ctx.check_cancelled,
                     cancel=ctx.cancel) as reader:
             self._reader = reader
+            finished = False
             try:
                 ahead = reader.submit(slices[0])
                 for number, keys_of_slice in enumerate(slices):
@@ -89,11 +115,22 @@ class EntitySync:
                     if number + 1 < len(slices):
                         # queued behind the current read: the reader starts on it as soon as that one is done
                         ahead = reader.submit(slices[number + 1])
+                    self._slice_no = number
                     self.process({key: dirty[key] for key in keys_of_slice}, read=current)
+                self._settle_writes(all_of_them=True)
+                if self._recovered:
+                    # answers were lost; what the target stored was found by identity: finish those records now, once
+                    recovered, self._recovered = self._recovered, []
+                    self._retry_pass = True
+                    self._slice_no += 1
+                    self.process({item.key: item.version for item in recovered})
+                    self._settle_writes(all_of_them=True)
+                finished = True
             finally:
                 self._reader = None
+                self._close_writes(finished)
 
-    def process(self, dirty: dict[str, str], *, retry_pass: bool = False, read: Any = None) -> None:
+    def process(self, dirty: dict[str, str], *, read: Any = None) -> None:
         ctx, p = self.ctx, self.p
         ctx.progress(STAGES["read_changed"], 0, len(dirty), entity=self.entity)
         reader = self._reader
@@ -111,6 +148,7 @@ class EntitySync:
                 items.append(item)
         del raw
         work = [item for item in items if self._classify(item)]
+        self._wait_for_claims(work)
         p.lookup(work)
         p.settle_conflicts(work)
         ctx.check_cancelled()
@@ -120,10 +158,7 @@ class EntitySync:
             for item in work:
                 self._report_dry_run(item)
             return
-        recovered = self._write(work)
-        if recovered and not retry_pass:
-            # answers were lost; what the target stored was found by identity: finish those records now, once
-            self.process({item.key: item.version for item in recovered}, retry_pass=True)
+        self._write(work)
 
     def _item(self, key: str, version: str, raw: Any) -> Item | None:
         p = self.p
@@ -191,7 +226,7 @@ class EntitySync:
                           target_id=None)
 
     # ==== 4. writes =================================================================================================
-    def _write(self, items: list[Item]) -> list[Item]:
+    def _write(self, items: list[Item]) -> None:
         for item in items:
             failing = self._failing_code(item.action)
             if failing:
@@ -200,16 +235,18 @@ class EntitySync:
                 self._finish_skip(item, item.reason_code or "skip_same_payload")
         todo = [item for item in items if item.action in WRITE_ACTIONS]
         if self.p.write_mode == "single":
-            return self._write_single(todo)
-        return self._write_batches(todo)
+            self._write_single(todo)
+        else:
+            self._queue_batches(todo)
 
     def _outbox(self, item: Item, payload: dict[str, Any]) -> None:
         item.outbox_id = self.store.outbox_add(run_id=self.ctx.run_id, target=self.p.direction.split("->")[-1],
                                                entity=self.entity, onec_ref=item.key, operation=item.action,
                                                payload=payload)
 
-    def _write_batches(self, todo: list[Item]) -> list[Item]:
-        ctx, p = self.ctx, self.p
+    def _queue_batches(self, todo: list[Item]) -> None:
+        """Outbox first, then onto the write stream; the batches are settled later, as their answers come."""
+        p = self.p
         plans = [(item, p.commands(k, item)) for k, item in enumerate(todo)]
         batches = group_into_batches(plans)
         requests: list[Commands] = []
@@ -220,35 +257,102 @@ class EntitySync:
                     self._outbox(item, {"commands": list(cmds)})
                     commands.update(cmds)
                 requests.append(commands)
-        recovered: list[Item] = []
-        done = 0
-        ctx.progress(STAGES["write_portal"], 0, len(plans), entity=self.entity)
-        settled: set[int] = set()
-        b24 = p.b24
-        assert b24 is not None
-        finished = False
+        if self._writes is None:
+            assert p.b24 is not None
+            self._writes = p.b24.batch_stream(cancel=self.ctx.cancel)
+        self._queued += len(plans)
+        for batch, commands in zip(batches, requests, strict=True):
+            index = self._writes.submit(commands)
+            self._sent[index] = _Sent(batch, commands, self._slice_no, self._claims_of(item for item, _ in batch))
+        self._report_writes()
+        # bounded: while this slice is on the wire the next one is read, mapped and queued behind it; the slice
+        # before this one is settled now (two slices in memory at most)
+        self._settle_writes()
+
+    def _claims_of(self, items: Any) -> frozenset[str] | None:
+        claims: set[str] = set()
+        for item in items:
+            mine = self.p.claims(item)
+            if mine is None:
+                return None
+            claims |= mine
+        return frozenset(claims)
+
+    def _wait_for_claims(self, work: list[Item]) -> None:
+        """Before a lookup: settle the earlier writes it could find, so it sees them as a sequential run would."""
+        if not self._sent or self.ctx.dry_run:
+            return
+        wanted = self._claims_of(work)
+        held = {index for index, sent in self._sent.items()
+                if wanted is None or sent.claims is None or sent.claims & wanted}
+        if held:
+            self._collect(held)
+
+    def _settle_writes(self, *, all_of_them: bool = False) -> None:
+        """Settle what has been answered; wait for the batches of earlier slices (or for every batch)."""
+        if self._writes is None:
+            return
+        wait_for = {index for index, sent in self._sent.items() if all_of_them or sent.slice_no < self._slice_no}
+        self._collect(wait_for)
+        # the portal unreachable, a Stop…: no batch starts after it; end the entity here rather than map more
+        self._writes.raise_if_failed()
+
+    def _collect(self, wait_for: set[int]) -> None:
+        assert self._writes is not None
+        while True:
+            for index, outcome in self._writes.collect(wait_for):
+                self._settle_sent(self._sent.pop(index), outcome)
+            wait_for &= self._sent.keys()
+            if not wait_for:
+                break
+        self._report_writes()
+
+    def _settle_sent(self, sent: _Sent, outcome: Any) -> None:
+        if isinstance(outcome, NotSent):
+            # a Stop (or a fatal error) came before it left: nothing reached the portal, the next run writes it
+            for item, _ in sent.batch:
+                if item.outbox_id is not None:
+                    self.store.outbox_mark(item.outbox_id, "done")
+            return
+        if isinstance(outcome, BaseException) and not isinstance(outcome, (AnswerLost, RemoteError)):
+            # the error that ended the run's writes (the portal unreachable…): it may or may not have arrived; the
+            # next run looks these records up by identity before anything else
+            for item, _ in sent.batch:
+                if item.outbox_id is not None:
+                    self.store.outbox_mark(item.outbox_id, "uncertain", "запуск прерван")
+            return
+        recovered = self._settle_batch(sent.batch, sent.commands, outcome)
+        if not self._retry_pass:
+            self._recovered += recovered
+        self._settled += len(sent.batch)
+
+    def _report_writes(self) -> None:
+        self.ctx.progress(STAGES["write_portal"], self._settled, self._queued, entity=self.entity)
+
+    def _close_writes(self, finished: bool) -> None:
+        """At the end of the entity, also when an error cut it: the batches already queued (their records read,
+        matched and in the outbox) are sent and settled — a failed read of the next slice costs nothing of this one.
+        After a Stop or a portal failure no new batch starts: those on the wire are answered and settled (their
+        writes may have landed), the rest are closed as never sent."""
+        writes, self._writes = self._writes, None
+        if writes is None:
+            return
+        cancel = self.ctx.cancel
+        if not finished and (writes.fatal is not None or (cancel is not None and cancel.is_set())):
+            writes.stop()
         try:
-            for index, outcome in b24.batch_many(requests, cancel=ctx.cancel):
-                settled.add(index)
-                recovered += self._settle_batch(batches[index], requests[index], outcome)
-                done += len(batches[index])
-                ctx.progress(STAGES["write_portal"], done, len(plans), entity=self.entity)
-            finished = True
-        finally:
-            # batch_many yields every batch it sent before it returns (inflight.py), so after a normal return (also
-            # on Stop) the batches not yielded never left: nothing of them reached the portal. When an exception cut
-            # the loop, a batch not yielded may have been sent: its items stay "uncertain" and the next run looks
-            # them up by identity before anything else
-            for index, batch in enumerate(batches):
-                if index not in settled:
-                    for item, _ in batch:
-                        if item.outbox_id is not None:
-                            if finished:
-                                self.store.outbox_mark(item.outbox_id, "done")
-                            else:
+            for index, outcome in writes.drain():
+                sent = self._sent.pop(index)
+                try:
+                    self._settle_sent(sent, outcome)
+                except Exception:  # settling needs the portal (a lost answer's lookup) or the store: leave it uncertain
+                    log.warning("batch %d not settled while the run stops", index, exc_info=True)
+                    with contextlib.suppress(Exception):  # the error being raised already says what went wrong
+                        for item, _ in sent.batch:
+                            if item.outbox_id is not None:
                                 self.store.outbox_mark(item.outbox_id, "uncertain", "запуск прерван")
-        ctx.check_cancelled()
-        return recovered
+        finally:
+            self._sent.clear()
 
     def _settle_batch(self, batch: list[tuple[Item, Commands]], commands: Commands, outcome: Any) -> list[Item]:
         if not commands:
@@ -287,7 +391,7 @@ class EntitySync:
                 self._finish_ok(item)
         return self._recover(uncertain) if uncertain else []
 
-    def _write_single(self, todo: list[Item]) -> list[Item]:
+    def _write_single(self, todo: list[Item]) -> None:
         ctx, p = self.ctx, self.p
         recovered: list[Item] = []
         for done, item in enumerate(todo):
@@ -311,7 +415,8 @@ class EntitySync:
             else:
                 self._finish_ok(item)
         ctx.progress(STAGES["write_onec"], len(todo), len(todo), entity=self.entity)
-        return recovered
+        if not self._retry_pass:
+            self._recovered += recovered
 
     def _recover(self, items: list[Item]) -> list[Item]:
         """The target may have stored some of it: find the records by identity, never re-send blindly."""

@@ -210,6 +210,14 @@ class Pipeline(ABC):
         """Records of one run that claim the same target record (a duplicate at the source)."""
         return None  # optional hook
 
+    def claims(self, item: Item) -> frozenset[str] | None:
+        """What besides its own key this record's lookup may find on the target (an ИНН, an article), for
+        streamed writes: a slice's writes are still on the wire while the next slice is looked up, so the engine
+        holds the next slice's lookup until the writes of records with a shared claim are settled (the lookup then
+        sees them, as if the slices ran one after another). ``None`` (the default): unknown — the lookup waits for
+        all earlier writes of the run. An empty set: records of this entity find nothing but themselves."""
+        return None
+
     def find_duplicates(self, items: list[Item]) -> None:
         """Fill ``item.duplicates`` of records about to be created with probable duplicates for review."""
         return None  # optional hook
