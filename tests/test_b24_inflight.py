@@ -15,7 +15,7 @@ import pytest
 
 from core.bitrix24.batch import BatchResult
 from core.bitrix24.client import Bitrix24Client
-from core.bitrix24.inflight import BOX_IN_FLIGHT, CLOUD_IN_FLIGHT, InFlight, default_in_flight
+from core.bitrix24.inflight import BOX_IN_FLIGHT, CLOUD_IN_FLIGHT, InFlight, NotSent, default_in_flight
 from core.errors import AnswerLost, Cancelled, ConnectionFailed, RemoteError
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.clock import Costs, WorkClock
@@ -223,3 +223,92 @@ def test_a_batch_cut_by_stop_is_uncertain_and_the_stop_is_raised_after(limit: in
     assert isinstance(outcomes[1], AnswerLost) and "остановкой" in outcomes[1].message
     assert outcomes[0] == "ok0"
     assert max(outcomes) < 5  # nothing new started after the Stop was seen
+
+
+# ----- the write stream of a sync run (Stream): jobs handed in over time, outcomes collected when wanted ---------
+def test_a_stream_keeps_its_lanes_busy_across_submissions_and_hands_every_outcome_back_once():
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def send(job: int) -> int:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        return job * 10
+
+    in_flight = InFlight(3)
+    stream = in_flight.stream(send)
+    first = [stream.submit(job) for job in range(4)]  # slice 1
+    seen = dict(stream.collect(wait_for={first[0]}))  # settled on the caller's thread when it wants
+    second = [stream.submit(job) for job in range(4, 9)]  # slice 2 queued behind what is still on the wire
+    seen.update(stream.drain())
+    in_flight.close()
+    assert seen == {i: i * 10 for i in [*first, *second]}
+    assert peak[0] <= 3 and stream.outstanding == set()
+    stream.raise_if_failed()  # nothing failed
+
+
+def test_a_stopped_or_cancelled_stream_sends_nothing_new_and_says_so():
+    cancel = threading.Event()
+    sent = []
+
+    def send(job: int) -> int:
+        sent.append(job)
+        cancel.set()  # «Остановить» while the first jobs are on the wire
+        time.sleep(0.02)
+        return job
+
+    in_flight = InFlight(2)
+    stream = in_flight.stream(send, cancel=cancel)
+    for job in range(8):
+        stream.submit(job)
+    outcomes = dict(stream.drain())
+    in_flight.close()
+    assert len(outcomes) == 8 and 1 <= len(sent) <= 2
+    assert all(outcomes[i] == i for i in sent)
+    assert all(isinstance(outcomes[i], NotSent) for i in set(range(8)) - set(sent))
+
+
+def test_a_fatal_error_in_the_stream_stops_the_rest_and_is_raised_after_them():
+    def send(job: int) -> str:
+        if job == 1:
+            raise ConnectionFailed("Не удалось подключиться к Битрикс24.", "Проверьте сеть.")
+        if job == 2:
+            raise Cancelled("Синхронизация остановлена пользователем.", "")
+        time.sleep(0.05)
+        return f"ok{job}"
+
+    in_flight = InFlight(3)
+    stream = in_flight.stream(send)
+    for job in range(10):
+        stream.submit(job)
+    outcomes = dict(stream.drain())
+    in_flight.close()
+    assert outcomes[0] == "ok0" and isinstance(outcomes[1], ConnectionFailed)
+    assert isinstance(outcomes[2], AnswerLost)  # cut by a Stop: may have been stored, settled by identity
+    assert sum(isinstance(o, NotSent) for o in outcomes.values()) >= 5  # nothing started after the failure
+    with pytest.raises(ConnectionFailed):
+        stream.raise_if_failed()
+
+
+def test_a_stream_against_the_portal_cancelled_midway_stores_exactly_what_it_answered(make_sandbox):
+    sandbox = make_sandbox()
+    cancel = threading.Event()
+    with client_for(sandbox, 3) as client:
+        stream = client.batch_stream(cancel=cancel)
+        for commands in company_batches(12, 3, tag="stream"):
+            stream.submit(commands)
+        outcomes = []
+        for index, outcome in stream.drain():
+            outcomes.append((index, outcome))
+            cancel.set()
+    answered = [o for _, o in outcomes if isinstance(o, BatchResult)]
+    cut = [o for _, o in outcomes if isinstance(o, AnswerLost)]  # on the wire when the Stop cut the sockets
+    never = [o for _, o in outcomes if isinstance(o, NotSent)]
+    # at most the three on the wire plus those their lanes picked up before the caller saw the first answer
+    assert len(outcomes) == 12 and len(answered) >= 1 and len(answered) + len(cut) <= 6 and len(never) >= 6
+    stored = [c for c in sandbox.entities("company") if (c["ORIGIN_ID"] or "").startswith("stream-")]
+    assert 3 * len(answered) <= len(stored) <= 3 * (len(answered) + len(cut))
+    assert batch_requests(sandbox) <= len(answered) + len(cut)

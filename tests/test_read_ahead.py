@@ -182,3 +182,35 @@ def test_a_lookup_that_could_find_earlier_writes_waits_for_them(slow_toys):
     assert portal.overlapped is False
     assert ctx.per_entity["toy"]["created"] == len(GUIDS) == len(portal.rows)
     assert store.outbox() == []
+
+
+def test_stop_with_writes_queued_settles_what_was_answered_and_the_next_run_finishes_exactly_once(slow_toys):
+    store = slow_toys
+    cancel = threading.Event()
+
+    class StoppingPortal(LanesPortal):
+        def batch(self, commands: Commands, halt: bool = False) -> Any:
+            answer = super().batch(commands, halt)
+            if any(method == "toy.add" for method, _ in commands.values()):
+                cancel.set()  # «Остановить» right after the first write batch was stored
+            return answer
+
+    portal = StoppingPortal(patience=0)
+    ctx = RunContext(store=store, run_id=store.start_run("test", False), cancel=cancel)
+    with pytest.raises(Cancelled):
+        EntitySync(SelfFindingToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=portal))).run()
+    first = len(portal.rows)
+    assert 0 < first < len(GUIDS)
+    assert ctx.per_entity["toy"]["created"] == first  # every stored record was settled and linked
+    assert store.outbox() == []  # answered ones done, queued ones closed as never sent
+    ctx = RunContext(store=store, run_id=store.start_run("test", False))
+    EntitySync(SelfFindingToy(PipelineEnv(ctx=ctx, table={}, originator="1C:test", b24=same_rows(portal)))).run()
+    assert ctx.per_entity["toy"]["created"] == len(GUIDS) - first
+    assert sorted(r["XML_ID"] for r in portal.rows.values()) == GUIDS  # each exactly once
+
+
+def same_rows(portal: ToyPortal) -> ToyPortal:
+    """The same portal's records behind a portal that no longer stops the run."""
+    fresh = LanesPortal(patience=0)
+    fresh.rows = portal.rows
+    return fresh

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.bitrix24.client import Bitrix24Client
-from core.errors import ConfigError
+from core.errors import ConfigError, RemoteError
 
 COMPANY_TYPE_ID = 4
 Command = tuple[str, dict[str, Any]]
@@ -57,11 +57,18 @@ def companies_with_inn(b24: Bitrix24Client, company_ids: list[str]) -> set[str]:
 
 
 def totals(b24: Bitrix24Client) -> tuple[int, int]:
-    """How many companies and company requisites the portal holds (one light call each)."""
-    companies = b24.call_raw("crm.company.list", {"select": ["ID"]}).get("total") or 0
-    requisites = b24.call_raw("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID},
-                                                     "select": ["ID"]}).get("total") or 0
-    return int(companies), int(requisites)
+    """How many companies and company requisites the portal holds: two light list commands in one request (on a
+    first load that is rate-limited every request costs half a second)."""
+    answer = b24.batch({"c": ("crm.company.list", {"select": ["ID"]}),
+                        "r": ("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": COMPANY_TYPE_ID},
+                                                     "select": ["ID"]})})
+    for key in ("c", "r"):
+        if key in answer.errors:
+            raise answer.errors[key]
+        if key not in answer.result:
+            raise RemoteError("Битрикс24 не ответил, сколько в портале компаний и реквизитов (ответ неполный).",
+                              "Повторите синхронизацию позже.")
+    return int(answer.total.get("c") or 0), int(answer.total.get("r") or 0)
 
 
 def all_companies(b24: Bitrix24Client, after: int = 0) -> Any:
