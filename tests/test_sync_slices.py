@@ -69,3 +69,21 @@ def test_lost_answers_with_requests_in_flight_are_recovered_once(sliced_world: S
     mark = len(w.b24.request_log())
     assert w.sync().created == 0 and w.b24_writes(mark) == []
 
+
+
+def test_a_503_storm_with_streamed_writes_in_flight_writes_everything_once(sliced_world: Slice):
+    """The portal refuses several write batches with 503 QUERY_LIMIT_EXCEEDED while later slices are queued behind
+    them: the client waits and re-sends those (a 503 is answered before anything is stored), nothing is doubled or
+    lost, and no record needs a recovery lookup."""
+    w = sliced_world
+    w.b24.inject_fault("batch:crm.company.add", "query_limit", times=4)
+    report = w.sync()
+    assert w.b24.traffic.snapshot().refused_limit >= 4  # the storm did happen
+    origins = _origins(w)
+    assert len(origins) == len(set(origins)) == report.created + report.linked
+    assert report.failed == 1  # only the duplicate in 1C
+    journal = w.store().journal(limit=2000)
+    assert not [e for e in journal if e.reason_code.startswith("answer_lost")]
+    assert w.store().outbox() == []
+    mark = len(w.b24.request_log())
+    assert w.sync().created == 0 and w.b24_writes(mark) == []
