@@ -181,6 +181,11 @@ class PricePipeline(CatalogPipeline):
                 item.current = {"prices": current.get(str(item.target_id), [])}
                 item.params = {"prices": self._describe(item.payload.fields["prices"])}
 
+    def claims(self, item: Item) -> frozenset[str]:
+        """Nothing beyond the record itself: later slices need not wait for this one's writes
+        (a product's prices are read and written for that product only)."""
+        return frozenset()
+
     def _type_names(self) -> dict[str, str]:
         """Portal price type id → the 1C name it came from (the base one is called «базовая»)."""
         if not hasattr(self, "_names"):

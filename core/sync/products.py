@@ -126,6 +126,12 @@ class ProductPipeline(CatalogPipeline):
                 log.info("product %s of %s is gone from the portal", item.target_id, item.key)
                 self.forget_link(item)
 
+    def claims(self, item: Item) -> frozenset[str]:
+        """Nothing beyond the record itself: later slices need not wait for this one's writes
+        (a product's lookup finds it by its own xmlId; probable duplicates by article are portal products without a 1C
+        identity, which this run's own writes never are)."""
+        return frozenset()
+
     def settle_conflicts(self, items: list[Item]) -> None:
         """Two 1C products with one article: both are written (identity is the Ref_Key), each says so."""
         by_article: dict[str, list[Item]] = {}

@@ -215,6 +215,11 @@ class StockPipeline(CatalogPipeline):
             if item.action != "lookup_failed":
                 item.current = {"amounts": amounts.get(str(item.target_id), {})}
 
+    def claims(self, item: Item) -> frozenset[str]:
+        """Nothing beyond the record itself: later slices need not wait for this one's writes
+        (a product's balances are read and written for that product only)."""
+        return frozenset()
+
     def commands(self, k: int, item: Item) -> Commands:
         fields = item.payload.fields
         if fields.get("mode") == "quantity":
