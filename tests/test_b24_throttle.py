@@ -11,6 +11,7 @@ from core.bitrix24.client import Bitrix24Client
 from core.bitrix24.envelope import TimeInfo
 from core.bitrix24.throttle import LeakyBucket, OperatingTracker, backoff_delay
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
+from core.sandbox.clock import Costs, WorkClock
 
 
 class FakeTime:
@@ -80,6 +81,9 @@ def test_operating_tracker_pauses_only_near_the_limit():
     tracker.record("crm.item.update", TimeInfo(operating=465.0, operating_reset_at=fake.now + 300))
     assert tracker.pause_before("CRM.ITEM.UPDATE") == pytest.approx(300)
     assert tracker.pause_before("crm.item.list") == 0  # budgets are per method
+    tracker.forget("crm.item.update")  # too early: the reset is still ahead, the budget stays spent
+    assert tracker.pause_before("crm.item.update") == pytest.approx(300)
+    fake.now += 300
     tracker.forget("crm.item.update")
     assert tracker.pause_before("crm.item.update") == 0
     tracker.record("crm.item.update", TimeInfo())  # a box with the limit off reports nothing
@@ -121,3 +125,75 @@ def test_real_pacing_against_the_sandbox_bucket_draws_no_503(tmp_path, monkeypat
             client.call("scope")
         client.close()
     assert refused == []
+
+
+def test_requests_in_flight_count_against_the_budget_before_their_answers_come():
+    """16 batches of 50 adds are 40 s of operating the portal has not reported yet: they are reserved at admission,
+    so only as many go as fit under the limit, whatever the last answer said."""
+    fake = FakeTime()
+    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
+    tracker.record("catalog.product.add", TimeInfo(processing=0.05, operating=440.0,
+                                                   operating_reset_at=fake.now + 120))
+    admitted = []
+    for _ in range(16):
+        pause, reservation = tracker.admit({"batch": 1, "catalog.product.add": 50})
+        if pause:
+            assert pause == pytest.approx(120)
+            break
+        admitted.append(reservation)
+    # 440 + 2.5 s per batch on the wire + the last batch's own 49 calls must stay under 460
+    assert len(admitted) == 8
+    tracker.release(admitted.pop())
+    tracker.record("catalog.product.add", TimeInfo(processing=0.05, operating=442.5,
+                                                   operating_reset_at=fake.now + 120))
+    assert tracker.admit({"catalog.product.add": 50})[0] > 0  # still 7 on the wire: 442.5 + 17.5 + 2.45 ≥ 460
+
+
+def test_after_a_reset_one_request_probes_and_the_others_wait_for_its_answer():
+    fake = FakeTime()
+    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
+    tracker.record("crm.company.add", TimeInfo(processing=0.05, operating=479.0, operating_reset_at=fake.now + 10))
+    assert tracker.pause_before("crm.company.add") == pytest.approx(10)
+    fake.now += 10
+    tracker.forget("crm.company.add")
+    pause, probe = tracker.admit({"crm.company.add": 12})
+    assert pause == 0
+    assert 0 < tracker.admit({"crm.company.add": 12})[0] <= 0.5  # waits a moment for the probe's answer
+    tracker.record("crm.company.add", TimeInfo(processing=0.05, operating=200.6, operating_reset_at=fake.now + 60))
+    tracker.release(probe)
+    assert tracker.admit({"crm.company.add": 12})[0] == 0
+
+
+def test_a_command_refused_inside_a_batch_marks_its_method_spent_until_the_reset():
+    fake = FakeTime()
+    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
+    tracker.record("catalog.price.modify", TimeInfo(processing=0.05, operating=300.0,
+                                                    operating_reset_at=fake.now + 200))
+    assert tracker.pause_before("catalog.price.modify") == 0
+    tracker.blocked("catalog.price.modify")  # another program spent the rest: the portal refused our command
+    assert tracker.pause_before("catalog.price.modify") == pytest.approx(200)
+
+
+def test_batches_in_flight_against_a_small_budget_draw_no_429(tmp_path: Path):
+    """Four batches of 20 adds at once against a budget of 60 calls (0.05 s a call, 3 s): without reserving what
+    is on the wire the first waves would overrun it and the portal would refuse commands inside the batches. Real
+    clocks on both sides; the portal's 10-minute window is shortened to 3 s so the resets come quickly."""
+    sandbox = Bitrix24Sandbox(cert_dir=tmp_path, operating_limit=3.0, method_cost=0.05,
+                              work_clock=WorkClock(Costs(per_request=0.2, per_read=0.0, per_write=0.0), 1.0))
+    sandbox.portal.operating.window, sandbox.portal.operating.basket_span = 3.0, 0.3
+    sandbox.start()
+    try:
+        client = Bitrix24Client(sandbox.webhook_url, ca_file=sandbox.ca_file, max_in_flight=4, rate=1000.0,
+                                burst=1000)
+        client._operating = OperatingTracker(limit=3.0, margin=0.0)
+        client.batch({"c": ("crm.company.add", {"fields": {"TITLE": "первая"}})})  # the portal tells the cost
+        batches = [{f"c{k}": ("crm.company.add", {"fields": {"TITLE": f"Компания {b}-{k}"}}) for k in range(20)}
+                   for b in range(8)]
+        outcomes = dict(client.batch_many(batches))
+        traffic = sandbox.traffic.snapshot()
+        assert traffic.refused_operating == 0
+        assert len(outcomes) == 8 and all(not o.errors for o in outcomes.values())
+        assert len([c for c in sandbox.entities("company") if c["TITLE"].startswith("Компания ")]) == 160
+        assert traffic.max_in_flight >= 2  # they did overlap where the budget allowed
+    finally:
+        sandbox.stop()

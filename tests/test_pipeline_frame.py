@@ -47,8 +47,13 @@ class ToyPortal:
         self.garble_next_answer = 0
         self.writes: list[str] = []
         self.batches_seen = 0
+        self.out_of_budget = 0  # the next N toy.add commands are refused with OPERATION_TIME_LIMIT (never run)
 
     def _run(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "toy.add" and self.out_of_budget:
+            self.out_of_budget -= 1
+            raise RemoteError("Method is blocked due to operation time limit.", code="OPERATION_TIME_LIMIT",
+                              status=429)
         if method == "toy.list":
             return [dict(r) for r in self.rows.values() if r["XML_ID"] == params["filter"]["XML_ID"]]
         self.writes.append(method)
@@ -323,3 +328,18 @@ def test_connection_cut_mid_write_leaves_unsettled_items_uncertain_then_found(to
     ctx = run()
     assert len(portal.rows) == 60 and portal.writes.count("toy.add") == 60
     assert ctx.per_entity["toy"]["linked"] == 10 and store.outbox() == []
+
+
+def test_commands_refused_for_the_operating_budget_are_finished_in_the_same_run(toys):
+    """The portal ran out of a method's operating time in the middle of a batch: the refused commands never ran, so
+    their records are written once more at the entity's end (the client waits for the reset), not failed."""
+    store, portal, run = toys
+    ToyPipeline.source = {f"{i:08d}-0000-0000-0000-000000000000": {
+        "Ref_Key": f"{i:08d}-0000-0000-0000-000000000000", "DataVersion": "1", "Description": f"кубик {i}"}
+        for i in range(60)}
+    portal.out_of_budget = 7
+    ctx = run()
+    assert ctx.per_entity["toy"]["created"] == 60 and ctx.per_entity["toy"].get("failed", 0) == 0
+    assert sorted(r["XML_ID"] for r in portal.rows.values()) == sorted(ToyPipeline.source)  # each exactly once
+    assert store.outbox() == []
+    assert run().per_entity["toy"]["unchanged"] == 60

@@ -18,6 +18,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from .envelope import ErrorInfo, decode_body, error_of, time_of
 from .inflight import InFlight, Stream, clamp_in_flight, default_in_flight
 from .methods import is_read_method
 from .remote_errors import error_for, remote_error
-from .throttle import LeakyBucket, OperatingTracker, backoff_delay
+from .throttle import PROBE_WAIT, LeakyBucket, OperatingTracker, backoff_delay
 from .webhook import parse_webhook_url
 
 log = logging.getLogger(__name__)
@@ -203,9 +204,6 @@ class Bitrix24Client:
             info = error_of(raw) if isinstance(raw, Mapping) else None
             result.errors[key] = remote_error(methods.get(key, "batch"), info or ErrorInfo("", ""), None)
         check_batch_answer(envelope.get("result"), result, methods, halt=halt)
-        for key, info in result.time.items():
-            if key in methods:
-                self._operating.record(methods[key], info)
         return result
 
     def batch_many(self, batches: Sequence[Commands], *, cancel: threading.Event | None = None
@@ -311,12 +309,12 @@ class Bitrix24Client:
         redirected = False
         while True:
             raise_if_cancelled(self._cancel)
-            self._wait_for_operating_budget(billed)
-            self._bucket.acquire()
-            raise_if_cancelled(self._cancel)
-            url = self._webhook.method_url(method)
-            log.debug("Bitrix24 POST %s", self._webhook.masked + method)
+            reservation = self._wait_for_operating_budget(billed)
             try:
+                self._bucket.acquire()
+                raise_if_cancelled(self._cancel)
+                url = self._webhook.method_url(method)
+                log.debug("Bitrix24 POST %s", self._webhook.masked + method)
                 response = self._session.post(
                     url,
                     data=payload,
@@ -325,6 +323,9 @@ class Bitrix24Client:
                     verify=self._verify,
                     allow_redirects=False,
                 )
+                body = decode_body(response.content)
+                if body is not None:
+                    self._record_times(method, params, body)
             except requests.exceptions.RequestException as exc:
                 raise_if_cancelled(self._cancel)  # cut by a Stop: say so, not "connection lost"
                 lost_reason = self._transport_failure(method, exc)
@@ -333,6 +334,9 @@ class Bitrix24Client:
                     read_retries += 1
                     continue
                 raise self._lost(method, lost_reason, is_read) from None
+            finally:
+                # the answer's times are recorded (or there is no answer): the estimate is no longer needed
+                self._operating.release(reservation)
 
             status = response.status_code
             if status in (301, 302, 303, 307, 308):
@@ -346,7 +350,6 @@ class Bitrix24Client:
                 redirected = True
                 continue
 
-            body = decode_body(response.content)
             # 502/504 come from a gateway in front of the portal, whatever their body says: the
             # portal may have done the work, we just do not know
             if body is None or status in (502, 504):
@@ -368,7 +371,6 @@ class Bitrix24Client:
             if error is None:
                 if "result" not in body:
                     raise self._lost(method, f"в ответе нет поля result (HTTP {status})", is_read)
-                self._operating.record(method, time_of(body.get("time")))
                 return body
 
             key = error.key
@@ -395,13 +397,41 @@ class Bitrix24Client:
                     continue
             raise error_for(method, error, status, self._webhook.masked)
 
-    def _wait_for_operating_budget(self, billed: list[str]) -> None:
-        pause = max((self._operating.pause_before(name) for name in billed), default=0.0)
-        if pause > 0:
-            log.info("Bitrix24: operating budget nearly spent, pausing %.0f s", pause)
+    def _wait_for_operating_budget(self, billed: list[str]) -> dict[str, float]:
+        """Wait until the calls of this request fit the methods' operating budgets, counting what the requests in
+        flight will spend (throttle.OperatingTracker.admit); return the reservation to release after the answer."""
+        calls = Counter(billed)
+        while True:
+            pause, reservation = self._operating.admit(calls)
+            if pause <= 0:
+                return reservation
+            if pause > PROBE_WAIT:
+                log.info("Bitrix24: operating budget nearly spent, pausing %.0f s", pause)
             self._wait_operating(billed[0] if billed else "batch", pause)
-            for name in billed:
+            for name in calls:
                 self._operating.forget(name)
+
+    def _record_times(self, method: str, params: dict, body: dict) -> None:
+        """What the answer says each method has spent: the request's own ``time`` and, for a batch, every
+        command's (``result_time``); a command refused with OPERATION_TIME_LIMIT marks its method as spent."""
+        self._operating.record(method, time_of(body.get("time")))
+        if method != "batch" or not isinstance(body.get("result"), Mapping):
+            return
+        sent = params.get("cmd")
+        if not isinstance(sent, Mapping):
+            return
+        methods = {str(key): str(cmd).split("?", 1)[0] for key, cmd in sent.items()}
+        times = body["result"].get("result_time")
+        if isinstance(times, Mapping):
+            for key, raw in times.items():
+                if str(key) in methods and isinstance(raw, Mapping):
+                    self._operating.record(methods[str(key)], time_of(raw))
+        errors = body["result"].get("result_error")
+        if isinstance(errors, Mapping):
+            for key, raw in errors.items():
+                info = error_of(raw) if isinstance(raw, Mapping) else None
+                if info is not None and info.key == "OPERATION_TIME_LIMIT" and str(key) in methods:
+                    self._operating.blocked(methods[str(key)])
 
     def _wait_operating(self, method: str, seconds: float) -> None:
         """Wait for the portal's operating reset: bounded, in slices that watch the cancel event."""

@@ -78,11 +78,22 @@ class _MethodBudget:
     reset_at: float | None
 
 
+#: how often a request waiting behind the one probe after a reset looks again
+PROBE_WAIT = 0.2
+
+
 class OperatingTracker:
-    """Per-method ``operating`` seconds as the portal reports them (``time.operating``).
+    """Per-method ``operating`` seconds as the portal reports them (``time.operating``), plus what is on the wire.
 
     ``limit`` is the cloud's 480 s per 10 minutes; a box reports no operating at all when its limit
     is off, and then nothing ever pauses.
+
+    With several requests in flight the last answer is not the whole story: 16 batches of 50 ``catalog.product.add``
+    are 40 s of operating the portal has not reported yet, more than any fixed margin. :meth:`admit` therefore
+    counts each request's estimated cost (calls × the method's last reported ``processing``) as *reserved* until its
+    answer is recorded, and lets a request go only when the reported sum, the reserved seconds and its own calls fit
+    under the limit (the portal checks before each call, so its last call may start right at the limit). After a
+    reset was waited out the new sum is unknown: one request probes, the others wait for its answer.
     """
 
     def __init__(self, *, limit: float = 480.0, margin: float = 20.0, clock: Clock = time.time) -> None:
@@ -90,11 +101,36 @@ class OperatingTracker:
         self.margin = margin
         self._clock = clock
         self._budgets: dict[str, _MethodBudget] = {}
+        self._cost: dict[str, float] = {}  # seconds one call of the method costs, as its answers report
+        self._reserved: dict[str, float] = {}  # estimated seconds of calls sent and not answered yet
+        self._probing: set[str] = set()
+        # the requests in flight share the tracker: an admission is checked and reserved at once
+        self._lock = threading.Lock()
 
     def record(self, method: str, info: TimeInfo) -> None:
-        if info.operating is None:
-            return
-        self._budgets[method.lower()] = _MethodBudget(info.operating, info.operating_reset_at)
+        name = method.lower()
+        with self._lock:
+            if info.processing is not None and info.processing > 0:
+                last = self._cost.get(name)
+                self._cost[name] = info.processing if last is None else 0.8 * last + 0.2 * info.processing
+            if info.operating is None:
+                return
+            known = self._budgets.get(name)
+            if known is not None and known.reset_at is not None and info.operating_reset_at is not None:
+                if info.operating_reset_at < known.reset_at:
+                    return  # an answer that left before a newer one: its sum is out of date
+                if info.operating_reset_at == known.reset_at and info.operating < known.operating:
+                    return  # answers of requests in flight arrive in any order: the sum only grows in a window
+            self._budgets[name] = _MethodBudget(info.operating, info.operating_reset_at)
+            self._probing.discard(name)
+
+    def blocked(self, method: str) -> None:
+        """The portal refused a call of ``method`` with OPERATION_TIME_LIMIT (inside a batch, with no time of its
+        own): the budget is spent until the reset the last answer named."""
+        name = method.lower()
+        with self._lock:
+            budget = self._budgets.get(name)
+            self._budgets[name] = _MethodBudget(self.limit, budget.reset_at if budget else None)
 
     def reset_at(self, method: str) -> float | None:
         budget = self._budgets.get(method.lower())
@@ -104,13 +140,50 @@ class OperatingTracker:
         budget = self._budgets.get(method.lower())
         return budget.operating if budget else None
 
-    def pause_before(self, method: str) -> float:
-        """Seconds to wait before calling ``method`` (0 when it has budget left or nothing is known)."""
-        budget = self._budgets.get(method.lower())
-        if budget is None or budget.reset_at is None or budget.operating < self.limit - self.margin:
+    def pause_before(self, method: str, calls: int = 1) -> float:
+        """Seconds to wait before ``calls`` calls of ``method`` (0 when they fit or nothing is known)."""
+        with self._lock:
+            return self._pause(method.lower(), calls)
+
+    def admit(self, calls: dict[str, int]) -> tuple[float, dict[str, float]]:
+        """``(0, reservation)`` when these calls (method → count) may go now — release the reservation once the
+        answer is recorded — or ``(seconds to wait, {})``."""
+        names = {method.lower(): count for method, count in calls.items()}
+        with self._lock:
+            pause = max((self._pause(name, count) for name, count in names.items()), default=0.0)
+            if pause > 0:
+                return pause, {}
+            reservation = {name: count * self._cost.get(name, 0.0) for name, count in names.items()}
+            for name, seconds in reservation.items():
+                self._reserved[name] = self._reserved.get(name, 0.0) + seconds
+            return 0.0, reservation
+
+    def release(self, reservation: dict[str, float]) -> None:
+        with self._lock:
+            for name, seconds in reservation.items():
+                self._reserved[name] = max(0.0, self._reserved.get(name, 0.0) - seconds)
+
+    def _pause(self, name: str, calls: int) -> float:
+        reserved = self._reserved.get(name, 0.0)
+        if name in self._probing:
+            return PROBE_WAIT if reserved > 0 else 0.0
+        budget = self._budgets.get(name)
+        if budget is None or budget.reset_at is None:
+            return 0.0
+        cost = self._cost.get(name, 0.0)
+        # the portal checks before each call: the last of ours may start with the sum right at the limit
+        projected = budget.operating + reserved + max(0, calls - 1) * cost
+        if projected < self.limit - self.margin:
             return 0.0
         return max(0.0, budget.reset_at - self._clock())
 
     def forget(self, method: str) -> None:
-        """After waiting out a reset the oldest basket is gone; the next answer tells the new sum."""
-        self._budgets.pop(method.lower(), None)
+        """After waiting out a reset the oldest basket is gone; the next answer tells the new sum (until then one
+        request probes). An answer that came meanwhile, with a later reset, is kept."""
+        name = method.lower()
+        with self._lock:
+            budget = self._budgets.get(name)
+            if budget is not None and budget.reset_at is not None and budget.reset_at > self._clock():
+                return
+            self._budgets.pop(name, None)
+            self._probing.add(name)

@@ -48,6 +48,11 @@ def group_into_batches(plans: list[tuple[Item, Commands]]) -> list[list[tuple[It
     return batches
 
 
+def _out_of_budget(error: Any) -> bool:
+    """Refused before it ran: the portal's operating-time limit of the method (429 OPERATION_TIME_LIMIT)."""
+    return str(getattr(error, "code", "")).strip().upper() == "OPERATION_TIME_LIMIT"
+
+
 def _reason_of(exc: BaseException) -> str:
     if isinstance(exc, SyncBridgeError):
         return exc.message
@@ -371,6 +376,7 @@ class EntitySync:
                 self._fail(item, "failed_remote", {"error": message})
             return []
         uncertain: list[Item] = []
+        deferred: list[Item] = []
         for item, cmds in batch:
             errors = {key: outcome.errors[key] for key in cmds if key in outcome.errors}
             self.p.apply_results(item, cmds, outcome.result)
@@ -379,6 +385,13 @@ class EntitySync:
             unanswered += [key for key, error in errors.items() if getattr(error, "answer_missing", False)]
             if unanswered:
                 uncertain.append(item)
+            elif errors and not self._retry_pass and all(_out_of_budget(error) for error in errors.values()):
+                # the method's operating budget ran out in the middle of the batch: those commands never ran. What
+                # did run is linked; the record is finished in the pass at the entity's end, after the client has
+                # waited for the budget's reset — not failed on the first load of a big catalogue
+                self.p.save_link(item, None)
+                self.store.outbox_mark(item.outbox_id, "done")  # type: ignore[arg-type]
+                deferred.append(item)
             elif errors:
                 first = next(iter(errors.values()))
                 message = getattr(first, "message", str(first))
@@ -389,7 +402,7 @@ class EntitySync:
                 uncertain.append(item)  # an add answered without an id: as good as a lost answer
             else:
                 self._finish_ok(item)
-        return self._recover(uncertain) if uncertain else []
+        return deferred + (self._recover(uncertain) if uncertain else [])
 
     def _write_single(self, todo: list[Item]) -> None:
         ctx, p = self.ctx, self.p
