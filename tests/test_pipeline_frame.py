@@ -94,7 +94,7 @@ class ToyPortal:
             except (AnswerLost, RemoteError) as exc:
                 yield index, exc
 
-    def batch_stream(self, *, cancel: Any = None) -> Stream:
+    def batch_stream(self, *, cancel: Any = None, defer_after: float | None = None) -> Stream:
         # the real client's stream on one lane: batches leave in order, outcomes are collected by the engine
         if not hasattr(self, "_lanes"):
             self._lanes = InFlight(1, name="toy-portal")

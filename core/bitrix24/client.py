@@ -37,7 +37,7 @@ from .batch import MAX_COMMANDS, BatchResult, carries_data_reference, encode_com
 from .batch_answer import MalformedAnswer, check_batch_answer
 from .batch_parts import send_in_parts
 from .envelope import ErrorInfo, decode_body, error_of, time_of
-from .inflight import InFlight, Stream, clamp_in_flight, default_in_flight
+from .inflight import InFlight, OutOfBudget, Stream, clamp_in_flight, default_in_flight
 from .methods import is_read_method
 from .remote_errors import error_for, remote_error
 from .throttle import PROBE_WAIT, LeakyBucket, OperatingTracker, backoff_delay
@@ -214,10 +214,28 @@ class Bitrix24Client:
         and are yielded. Other errors (portal unreachable…) are raised once the batches in flight are yielded."""
         return self._in_flight.run(self.batch, batches, cancel=cancel)
 
-    def batch_stream(self, *, cancel: threading.Event | None = None) -> Stream[Commands, BatchResult]:
+    def batch_stream(self, *, cancel: threading.Event | None = None,
+                     defer_after: float | None = None) -> Stream[Commands, BatchResult]:
         """Batches handed in over a whole run on the same ``max_in_flight`` lanes as :meth:`batch_many`, outcomes
-        collected when the caller wants them (see inflight.Stream): a sync keeps the lanes busy across slices."""
-        return self._in_flight.stream(self.batch, cancel=cancel)
+        collected when the caller wants them (see inflight.Stream): a sync keeps the lanes busy across slices.
+
+        ``defer_after``: a batch whose methods would first have to wait longer than this for their operating budget
+        is not sent but handed back as :class:`OutOfBudget` — the sync runs other entities meanwhile."""
+        if defer_after is None:
+            return self._in_flight.stream(self.batch, cancel=cancel)
+
+        def send(commands: Commands) -> BatchResult:
+            self._local.defer_after = defer_after  # read (and cleared) by the batch's first admission
+            try:
+                return self.batch(commands)
+            finally:
+                self._local.defer_after = None
+
+        return self._in_flight.stream(send, cancel=cancel)
+
+    def budget_wait(self) -> float | None:
+        """Seconds until the soonest reset of a method whose operating budget is spent (None: none is)."""
+        return self._operating.soonest_reset()
 
     def list_all(self, method: str, params: dict | None = None, *, id_key: str = "ID") -> Iterator[dict]:
         """Every record of a list method, by the fast method of huge-data.md.
@@ -401,10 +419,14 @@ class Bitrix24Client:
         """Wait until the calls of this request fit the methods' operating budgets, counting what the requests in
         flight will spend (throttle.OperatingTracker.admit); return the reservation to release after the answer."""
         calls = Counter(billed)
+        # only a batch's first admission may be deferred: nothing of it has been sent yet
+        defer_after, self._local.defer_after = getattr(self._local, "defer_after", None), None
         while True:
             pause, reservation = self._operating.admit(calls)
             if pause <= 0:
                 return reservation
+            if defer_after is not None and pause > max(defer_after, PROBE_WAIT):
+                raise OutOfBudget(pause)
             if pause > PROBE_WAIT:
                 log.info("Bitrix24: operating budget nearly spent, pausing %.0f s", pause)
             self._wait_operating(billed[0] if billed else "batch", pause)

@@ -160,6 +160,15 @@ class NotSent(Exception):
     """A streamed job that never started: a Stop or an earlier fatal error came first. Nothing reached the portal."""
 
 
+class OutOfBudget(NotSent):
+    """A streamed batch held back because a method it calls has spent its operating time and the reset is far off:
+    nothing was sent; the caller may do other work meanwhile (``Bitrix24Client.batch_stream(defer_after=…)``)."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"operating budget spent for {wait_s:.0f} s")
+        self.wait_s = wait_s
+
+
 class Stream(Generic[Job, Result]):
     """Jobs handed in over a whole run (slice after slice), at most ``limit`` of them on the wire at once.
 

@@ -177,6 +177,12 @@ class OperatingTracker:
             return 0.0
         return max(0.0, budget.reset_at - self._clock())
 
+    def soonest_reset(self) -> float | None:
+        """Seconds until the soonest reset among the methods whose budget is spent (None when none is)."""
+        with self._lock:
+            waits = [pause for name in self._budgets if (pause := self._pause(name, 1)) > PROBE_WAIT]
+        return min(waits) if waits else None
+
     def forget(self, method: str) -> None:
         """After waiting out a reset the oldest basket is gone; the next answer tells the new sum (until then one
         request probes). An answer that came meanwhile, with a later reset, is kept."""

@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from core.bitrix24.inflight import NotSent, Stream
+from core.bitrix24.inflight import NotSent, OutOfBudget, Stream
 from core.errors import AnswerLost, RemoteError, SyncBridgeError
 from core.messages import STAGES
 from core.sync.pipeline import FAILING_ACTIONS, MAX_KEY_LENGTH, WRITE_ACTIONS, Commands, Item, Pipeline
@@ -70,10 +70,23 @@ class _Sent:
     claims: frozenset[str] | None  # None: may be found by any later lookup (Pipeline.claims)
 
 
-class EntitySync:
-    """Runs one pipeline through one sync run."""
+#: a write that would first wait longer than this for a method's operating budget is held back when the runner
+#: has other entities to run meanwhile (``EntitySync(may_pause=True)``)
+DEFER_AFTER_S = 30.0
 
-    def __init__(self, pipeline: Pipeline) -> None:
+
+class EntitySync:
+    """Runs one pipeline through one sync run (or one round of it, see ``may_pause``)."""
+
+    def __init__(self, pipeline: Pipeline, *, may_pause: bool = False, seen: set[str] | None = None) -> None:
+        """``may_pause``: when the portal's operating budget of a write method is spent for longer than
+        DEFER_AFTER_S, stop after what could be written (``paused`` becomes True; the rest stays dirty) instead of
+        waiting — the runner runs other entities and comes back. ``seen``: keys counted in earlier rounds of this
+        run, so a record is counted (seen, unchanged) once per run."""
+        self.may_pause = may_pause
+        self.paused = False
+        self.wrote = 0  # records whose writes were settled (done or failed), for the runner's rounds
+        self._seen = seen
         self.p = pipeline
         self.ctx = pipeline.ctx
         self.store = pipeline.store
@@ -89,6 +102,9 @@ class EntitySync:
         self._recovered: list[Item] = []
         self._retry_pass = False
         self._queued = self._settled = 0
+        # for resume() after a pause: what the poll found dirty, and the keys settled since (written, skipped, failed)
+        self._dirty: dict[str, str] = {}
+        self._settled_keys: set[str] = set()
 
     # ==== 1. what changed at the source =============================================================================
     def run(self) -> None:
@@ -102,11 +118,31 @@ class EntitySync:
                 self._stale_outbox.setdefault(leftover.onec_ref, []).append(leftover.id)
         dirty = {key: version for key, version in versions.items()
                  if key in self._stale_outbox or stored.get(key, ("", ""))[0] != version}
-        ctx.count(self.entity, "unchanged", len(versions) - len(dirty))
-        ctx.count(self.entity, "seen", len(versions))
+        if self._seen is None:
+            ctx.count(self.entity, "unchanged", len(versions) - len(dirty))
+            ctx.count(self.entity, "seen", len(versions))
+        else:  # a later round of the run: what an earlier round counted (and wrote) is not counted again
+            new = [key for key in versions if key not in self._seen]
+            ctx.count(self.entity, "unchanged", sum(1 for key in new if key not in dirty))
+            ctx.count(self.entity, "seen", len(new))
+            self._seen.update(new)
         if not dirty:
             ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
             return
+        self._work(dirty)
+
+    def resume(self) -> None:
+        """Go on after a pause (the runner ran other entities meanwhile): the records of the first poll that are
+        not settled yet, without polling again."""
+        remaining = {key: version for key, version in self._dirty.items() if key not in self._settled_keys}
+        self.paused = False
+        self._recovered, self._retry_pass, self._sent = [], False, {}
+        if remaining:
+            self._work(remaining)
+
+    def _work(self, dirty: dict[str, str]) -> None:
+        ctx, p = self.ctx, self.p
+        self._dirty = dirty
         keys = list(dirty)
         slices = cut_into_slices(keys, p.process_chunk)
         with Reader(p.read, background=p.read_in_background, name=self.entity, check_cancelled=ctx.check_cancelled,
@@ -116,6 +152,8 @@ class EntitySync:
             try:
                 ahead = reader.submit(slices[0])
                 for number, keys_of_slice in enumerate(slices):
+                    if self.paused:
+                        break  # the budget is spent: the rest stays dirty for the next round
                     current = ahead
                     if number + 1 < len(slices):
                         # queued behind the current read: the reader starts on it as soon as that one is done
@@ -123,7 +161,7 @@ class EntitySync:
                     self._slice_no = number
                     self.process({key: dirty[key] for key in keys_of_slice}, read=current)
                 self._settle_writes(all_of_them=True)
-                if self._recovered:
+                if self._recovered and not self.paused:
                     # answers were lost; what the target stored was found by identity: finish those records now, once
                     recovered, self._recovered = self._recovered, []
                     self._retry_pass = True
@@ -147,13 +185,18 @@ class EntitySync:
         items: list[Item] = []
         for key, version in dirty.items():
             if key not in raw:  # physically deleted between the poll and the read
+                self._settled_keys.add(key)
                 continue
             item = self._item(key, version, raw[key])
             if item is not None:
                 items.append(item)
+            else:
+                self._settled_keys.add(key)  # journaled as malformed
         del raw
         work = [item for item in items if self._classify(item)]
         self._wait_for_claims(work)
+        if self.paused:
+            return  # an earlier batch found the budget spent: this slice stays dirty for the next round
         p.lookup(work)
         p.settle_conflicts(work)
         ctx.check_cancelled()
@@ -264,7 +307,8 @@ class EntitySync:
                 requests.append(commands)
         if self._writes is None:
             assert p.b24 is not None
-            self._writes = p.b24.batch_stream(cancel=self.ctx.cancel)
+            self._writes = p.b24.batch_stream(cancel=self.ctx.cancel,
+                                              defer_after=DEFER_AFTER_S if self.may_pause else None)
         self._queued += len(plans)
         for batch, commands in zip(batches, requests, strict=True):
             index = self._writes.submit(commands)
@@ -313,6 +357,10 @@ class EntitySync:
         self._report_writes()
 
     def _settle_sent(self, sent: _Sent, outcome: Any) -> None:
+        if isinstance(outcome, OutOfBudget):
+            # held back, nothing sent: these records stay dirty; so does every slice after this one
+            self.paused = True
+            log.info("%s: operating budget spent for %.0f s, pausing the entity", self.entity, outcome.wait_s)
         if isinstance(outcome, NotSent):
             # a Stop (or a fatal error) came before it left: nothing reached the portal, the next run writes it
             for item, _ in sent.batch:
@@ -330,6 +378,7 @@ class EntitySync:
         if not self._retry_pass:
             self._recovered += recovered
         self._settled += len(sent.batch)
+        self.wrote += len(sent.batch)
 
     def _report_writes(self) -> None:
         self.ctx.progress(STAGES["write_portal"], self._settled, self._queued, entity=self.entity)
@@ -427,6 +476,7 @@ class EntitySync:
                 recovered += self._recover([item])
             else:
                 self._finish_ok(item)
+        self.wrote += len(todo)
         ctx.progress(STAGES["write_onec"], len(todo), len(todo), entity=self.entity)
         if not self._retry_pass:
             self._recovered += recovered
@@ -457,6 +507,7 @@ class EntitySync:
                 self.store.outbox_mark(item.outbox_id, "done")  # type: ignore[arg-type]
                 recovered.append(item)
             else:
+                self._settled_keys.add(item.key)  # for this run: the next run looks it up first (outbox)
                 self.ctx.count(self.entity, "failed")
                 self._journal(item, "fail", "answer_lost_pending", {})
         return recovered
@@ -476,6 +527,7 @@ class EntitySync:
 
     def _finish_ok(self, item: Item) -> None:
         ctx, p = self.ctx, self.p
+        self._settled_keys.add(item.key)
         with self.store.transaction():
             p.save_link(item, p.payload_to_json(item.payload))
             self.store.save_version(p.version_side, self.entity, item.key, item.version, item.payload.digest())
@@ -510,6 +562,7 @@ class EntitySync:
             self.store.outbox_mark(stale_id, "done")
 
     def _finish_skip(self, item: Item, code: str) -> None:
+        self._settled_keys.add(item.key)
         self.ctx.count(self.entity, "skipped")
         if not self.ctx.dry_run:
             self._close_stale_outbox(item)
@@ -518,6 +571,7 @@ class EntitySync:
         self._journal(item, "skip", code, {})
 
     def _fail(self, item: Item, code: str, params: dict[str, Any]) -> None:
+        self._settled_keys.add(item.key)
         self.ctx.count(self.entity, "failed")
         self._journal(item, "fail", code, params)
         if not self.ctx.dry_run:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.bitrix24.client import wait_sliced
+from core.cancel import cancellable_sleep
 from core.connections import open_bitrix24, open_onec
 from core.errors import AccessDenied, Cancelled, ConfigError, NotPublished, RemoteError, SyncBridgeError
 from core.mapping.table import load_mapping
@@ -21,9 +23,13 @@ from core.state.store import StateStore, now_iso
 from core.sync import registry
 from core.sync.context import Progress, RunContext
 from core.sync.engine import EntitySync
-from core.sync.pipeline import PipelineEnv
+from core.sync.pipeline import Pipeline, PipelineEnv
 
 log = logging.getLogger(__name__)
+
+#: rounds of one run at most (entities paused by a spent operating budget come back in the next round; the last
+#: round waits for budgets instead of pausing)
+MAX_ROUNDS = 100
 
 __all__ = ["Progress", "SyncReport", "SyncRunner"]
 
@@ -152,39 +158,86 @@ class SyncRunner:
                        publication: PublicationSource | None = None) -> list[str]:
         """Run the enabled pipelines in dependency order. An entity that cannot run (its 1C object is not
         published, the portal lacks a preset, no rights) is journaled and skipped with those depending on it; the
-        others go on. When no entity could run at all, the first such error fails the run as before."""
+        others go on. When no entity could run at all, the first such error fails the run as before.
+
+        In rounds when the portal's operating budget runs out: an entity whose write method has spent its
+        10-minute budget pauses after what it could write (EntitySync ``may_pause``) and the entities after it run
+        meanwhile — prices and stock of the products already in the portal, say. The next round resumes the paused
+        ones (without polling again) and re-polls their dependents (they see the records linked since); a round
+        that could write nothing first waits for the soonest budget reset."""
         classes = registry.enabled(table, profile.entities or None)
         broken: dict[str, SyncBridgeError] = {}
-        for cls in classes:
-            ctx.check_cancelled()
-            blocked = [dep for dep in cls.depends_on if dep in broken]
-            if blocked:
-                ctx.count(cls.entity, "failed")
-                ctx.journal(entity=cls.entity, action="fail", reason_code="entity_blocked",
-                            params={"entity": cls.label,
-                                    "dependency": ", ".join(registry.by_entity()[d].label for d in blocked)},
-                            direction=cls.direction)
-                broken[cls.entity] = broken[blocked[0]]
-                continue
-            try:
-                reader = publication.reader_for(ctx, table, cls.entity, cls.direction) if publication else onec
-                env = PipelineEnv(ctx=ctx, table=table, originator=profile.originator_id, onec=reader, b24=b24,
-                                  settings=dict(profile.entity_settings.get(cls.settings_entity or cls.entity, {})))
+        seen: dict[str, set[str]] = {}
+        paused: dict[str, EntitySync] = {}
+        # entities whose dependencies wrote something since they last polled: they run (again) in the next round
+        due = {cls.entity for cls in classes}
+        for round_no in range(MAX_ROUNDS):
+            last_round = round_no == MAX_ROUNDS - 1
+            round_classes = [cls for cls in classes if cls.entity in due or cls.entity in paused]
+            due = set()
+            wrote = 0
+            for position, cls in enumerate(round_classes):
+                ctx.check_cancelled()
+                if cls.entity in broken:
+                    continue
+                blocked = [dep for dep in cls.depends_on if dep in broken]
+                if blocked:
+                    ctx.count(cls.entity, "failed")
+                    ctx.journal(entity=cls.entity, action="fail", reason_code="entity_blocked",
+                                params={"entity": cls.label,
+                                        "dependency": ", ".join(registry.by_entity()[d].label for d in blocked)},
+                                direction=cls.direction)
+                    broken[cls.entity] = broken[blocked[0]]
+                    continue
+                # pausing pays only when something runs after it in this round; the last round never pauses
+                may_pause = not last_round and position < len(round_classes) - 1
                 try:
-                    EntitySync(cls(env)).run()
-                except RemoteError as exc:
-                    if publication is None or not publication.rejected_select(exc) or not publication.refresh_once():
-                        raise
-                    # 1C refused a $select: the release changed since $metadata was cached — re-read, retry once
-                    reader = publication.reader_for(ctx, table, cls.entity, cls.direction)
-                    env.onec = reader
-                    EntitySync(cls(env)).run()
-            except (ConfigError, NotPublished, AccessDenied) as exc:
-                log.error("%s not synced: %s", cls.entity, exc.message)
-                broken[cls.entity] = exc
-                ctx.journal(entity=cls.entity, action="fail", reason_code="entity_failed",
-                            params={"entity": cls.label, "error": exc.user_text()}, direction=cls.direction)
+                    sync = paused.pop(cls.entity, None)
+                    if sync is not None and not any(dep in due for dep in cls.depends_on):
+                        sync.may_pause = may_pause
+                        sync.resume()
+                    else:
+                        sync = _run_entity(ctx, profile, table, onec, b24, publication, cls, may_pause,
+                                           seen.setdefault(cls.entity, set()))
+                except (ConfigError, NotPublished, AccessDenied) as exc:
+                    log.error("%s not synced: %s", cls.entity, exc.message)
+                    broken[cls.entity] = exc
+                    ctx.journal(entity=cls.entity, action="fail", reason_code="entity_failed",
+                                params={"entity": cls.label, "error": exc.user_text()}, direction=cls.direction)
+                    continue
+                wrote += sync.wrote
+                if sync.paused:
+                    paused[cls.entity] = sync
+                if sync.wrote:
+                    due |= {other.entity for other in classes if cls.entity in other.depends_on}
+            if not paused:
+                break
+            if not wrote:
+                # nothing could be written: every pending write waits for a budget; wait for the soonest reset
+                wait = b24.budget_wait() if b24 is not None else None
+                wait_sliced((wait or 1.0) + 1.0, cancellable_sleep(ctx.cancel), ctx.cancel)
         if classes and len(broken) == len(classes):
             raise next(iter(broken.values()))
         return [f"{by.label}: {broken[by.entity].message}" for by in classes if by.entity in broken]
+
+
+def _run_entity(ctx: RunContext, profile: Profile, table: dict[str, Any], onec: Any, b24: Any,
+                publication: PublicationSource | None, cls: type[Pipeline], may_pause: bool,
+                seen: set[str] | None) -> EntitySync:
+    """Poll and sync one entity (a fresh round of it); a $select 1C refuses after a release change is retried once
+    with the publication read again."""
+    reader = publication.reader_for(ctx, table, cls.entity, cls.direction) if publication else onec
+    env = PipelineEnv(ctx=ctx, table=table, originator=profile.originator_id, onec=reader, b24=b24,
+                      settings=dict(profile.entity_settings.get(cls.settings_entity or cls.entity, {})))
+    sync = EntitySync(cls(env), may_pause=may_pause, seen=seen)
+    try:
+        sync.run()
+    except RemoteError as exc:
+        if publication is None or not publication.rejected_select(exc) or not publication.refresh_once():
+            raise
+        # 1C refused a $select: the release changed since $metadata was cached — re-read, retry once
+        env.onec = publication.reader_for(ctx, table, cls.entity, cls.direction)
+        sync = EntitySync(cls(env), may_pause=may_pause, seen=seen)
+        sync.run()
+    return sync
 
