@@ -286,6 +286,9 @@ CHECK_TEMPLATES = (
 )
 
 PROGRESS_STAGES = (
+    # budget_wait
+    QT_TRANSLATE_NOOP("progress", "Ожидание: у Битрикс24 исчерпан лимит времени методов (сбрасывается "
+                      "каждые 10 минут)"),
     # done
     QT_TRANSLATE_NOOP("progress", "Готово"),
     # lookup_portal

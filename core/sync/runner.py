@@ -215,6 +215,8 @@ class SyncRunner:
             if not wrote:
                 # nothing could be written: every pending write waits for a budget; wait for the soonest reset
                 wait = b24.budget_wait() if b24 is not None else None
+                ctx.progress(STAGES["budget_wait"])
+                log.info("every pending write waits for an operating budget: pausing %.0f s", wait or 1.0)
                 wait_sliced((wait or 1.0) + 1.0, cancellable_sleep(ctx.cancel), ctx.cancel)
         if classes and len(broken) == len(classes):
             raise next(iter(broken.values()))

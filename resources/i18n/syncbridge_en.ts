@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="ru">
 <context>
     <name>Bitrix24Page</name>
@@ -96,7 +95,7 @@
     </message>
     <message>
         <source>Базовая цена портала (её видит менеджер в сделке) — из вида цен:</source>
-        <translation>The portal&apos;s base price (what a manager sees in a deal) comes from the price type:</translation>
+        <translation>The portal's base price (what a manager sees in a deal) comes from the price type:</translation>
     </message>
     <message>
         <source>Склады 1С, остатки которых показывать</source>
@@ -104,7 +103,7 @@
     </message>
     <message>
         <source>Чтение видов цен и складов из 1С и режима складского учёта портала…</source>
-        <translation>Reading price types and warehouses from 1C and the portal&apos;s inventory mode…</translation>
+        <translation>Reading price types and warehouses from 1C and the portal's inventory mode…</translation>
     </message>
     <message>
         <source>Не удалось прочитать каталог: {error}</source>
@@ -128,7 +127,7 @@
     </message>
     <message>
         <source>Режим складского учёта портала не определён: он будет проверен при синхронизации.</source>
-        <translation>The portal&apos;s inventory mode is unknown: it will be checked during synchronization.</translation>
+        <translation>The portal's inventory mode is unknown: it will be checked during synchronization.</translation>
     </message>
     <message>
         <source>Отметьте, что переносить. Выбор можно изменить в настройках.</source>
@@ -139,7 +138,7 @@
     <name>CheckPanel</name>
     <message>
         <source>Проверить подключение</source>
-        <extracomment>the user pressed the check button the user pressed «Отменить» while a check runs the outcome changed in a way that may change whether &quot;Next&quot; is allowed</extracomment>
+        <extracomment>the user pressed the check button the user pressed «Отменить» while a check runs the outcome changed in a way that may change whether "Next" is allowed</extracomment>
         <translation>Test connection</translation>
     </message>
     <message>
@@ -183,7 +182,7 @@
     <name>ConnectionPage</name>
     <message>
         <source>Проверка отменена.</source>
-        <extracomment>a check that has not answered in this long is given up (the core&apos;s own timeouts are shorter; this is the ceiling for a server that accepts the connection and then says nothing)</extracomment>
+        <extracomment>a check that has not answered in this long is given up (the core's own timeouts are shorter; this is the ceiling for a server that accepts the connection and then says nothing)</extracomment>
         <translation>Check cancelled.</translation>
     </message>
     <message>
@@ -317,7 +316,7 @@ What is already written stays; the rest is carried over on the next run.</transl
     <name>JournalWindow</name>
     <message>
         <source> Повреждённый файл сохранён как {name}.</source>
-        <extracomment>journal column → the store&apos;s sort key</extracomment>
+        <extracomment>journal column → the store's sort key</extracomment>
         <translation> The damaged file is kept as {name}.</translation>
     </message>
     <message>
@@ -792,7 +791,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Объединить карточки средствами портала (сделки и история переходят в оставшуюся карточку)</source>
-        <translation>Merge the cards with the portal&apos;s own tool (deals and history move to the card that stays)</translation>
+        <translation>Merge the cards with the portal's own tool (deals and history move to the card that stays)</translation>
     </message>
     <message>
         <source>Открыть в Битрикс24</source>
@@ -820,7 +819,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Записать изменение источника</source>
-        <translation>Write the source&apos;s change</translation>
+        <translation>Write the source's change</translation>
     </message>
     <message>
         <source>Изменение будет записано при следующей синхронизации</source>
@@ -886,7 +885,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SalesPage</name>
     <message>
         <source>Заказ не согласован</source>
-        <extracomment>1C events of the stage map (order statuses, then payment and shipment events) and how the admin reads them; the event names are 1C&apos;s and core&apos;s identifiers, zipped here so that no 1C name reads as UI text</extracomment>
+        <extracomment>1C events of the stage map (order statuses, then payment and shipment events) and how the admin reads them; the event names are 1C's and core's identifiers, zipped here so that no 1C name reads as UI text</extracomment>
         <translation>Order not agreed</translation>
     </message>
     <message>
@@ -944,7 +943,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Создавать в 1С контрагента, если его нет (по ИНН из реквизитов компании)</source>
-        <translation>Create the counterparty in 1C when it is missing (by the company&apos;s INN)</translation>
+        <translation>Create the counterparty in 1C when it is missing (by the company's INN)</translation>
     </message>
     <message>
         <source>Воронка</source>
@@ -976,7 +975,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Типовое соглашение с клиентами; «не используются», если в базе соглашений нет.</source>
-        <translation>The standard customer agreement; &quot;not used&quot; when the base has no agreements.</translation>
+        <translation>The standard customer agreement; "not used" when the base has no agreements.</translation>
     </message>
     <message>
         <source>Хозяйственная операция:</source>
@@ -988,7 +987,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     </message>
     <message>
         <source>Если 1С откажется проводить заказ (например, нет свободного остатка при контроле остатков), заказ останется непроведённым, а причина — словами 1С — попадёт в журнал.</source>
-        <translation>If 1C refuses to post an order (for example, no free stock with stock control on), the order stays unposted and 1C&apos;s own reason goes to the journal.</translation>
+        <translation>If 1C refuses to post an order (for example, no free stock with stock control on), the order stays unposted and 1C's own reason goes to the journal.</translation>
     </message>
     <message>
         <source>Начиная с даты:</source>
@@ -1066,7 +1065,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SettingsWindow</name>
     <message>
         <source>SyncBridge — настройки</source>
-        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the sales loop&apos;s settings (core.mapping.sales_settings.SalesSettings): stage map per funnel; &quot;0&quot; = the general one the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
+        <extracomment>per-entity settings other work reads (PipelineEnv.settings): which entity holds which placeholder the sales loop's settings (core.mapping.sales_settings.SalesSettings): stage map per funnel; "0" = the general one the profile was saved (carries the new Profile) pause the schedule for N hours (0 = resume)</extracomment>
         <translation>SyncBridge — settings</translation>
     </message>
     <message>
@@ -1460,7 +1459,7 @@ Choose a master password of at least {n} characters. It is not stored anywhere a
     <name>SyncController</name>
     <message>
         <source>не перенесено записей: {n} — подробности в журнале</source>
-        <extracomment>whole-run figures of the running sync (stage, entity, done/total, speed, time left, live counts) items waiting for a person (probable duplicates, conflicts): the tray says &quot;needs attention&quot; the schedule is held until this moment (pause for N hours) the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or &quot;&quot;) a dry run ended: (Preview or None, error text or &quot;&quot;)</extracomment>
+        <extracomment>whole-run figures of the running sync (stage, entity, done/total, speed, time left, live counts) items waiting for a person (probable duplicates, conflicts): the tray says "needs attention" the schedule is held until this moment (pause for N hours) the snapshot changed (state, progress, times): views re-read :meth:`snapshot` a run started a run ended: (report or None, error text or "") a dry run ended: (Preview or None, error text or "")</extracomment>
         <translation>records not transferred: {n}; see the journal for details</translation>
     </message>
 </context>
@@ -1675,7 +1674,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>подлинность сервера не подтверждена</source>
-        <translation>the server&apos;s identity could not be confirmed</translation>
+        <translation>the server's identity could not be confirmed</translation>
     </message>
     <message>
         <source>сертификат отозван</source>
@@ -1699,7 +1698,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Если это коробочный Битрикс24 с сертификатом внутреннего центра сертификации организации, укажите файл сертификата этого центра (PEM) в поле «Сертификат ЦС портала» — его выдаёт администратор сети.</source>
-        <translation>If this is an on-premises Bitrix24 with a certificate from your organisation&apos;s internal certificate authority, select that authority&apos;s certificate file (PEM) in the “Portal CA certificate” field — your network administrator has it.</translation>
+        <translation>If this is an on-premises Bitrix24 with a certificate from your organisation's internal certificate authority, select that authority's certificate file (PEM) in the “Portal CA certificate” field — your network administrator has it.</translation>
     </message>
     <message>
         <source>Битрикс24 не принял вебхук {webhook} ({detail}).</source>
@@ -1731,7 +1730,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Укажите в настройках файл корневого сертификата вашей организации (CA).</source>
-        <translation>Select your organisation&apos;s root certificate (CA) file in the settings.</translation>
+        <translation>Select your organisation's root certificate (CA) file in the settings.</translation>
     </message>
 </context>
 <context>
@@ -1842,7 +1841,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Базовый вид цен 1С связан с базовым типом цен портала «{b24_title}»</source>
-        <translation>The 1C base price type is linked to the portal&apos;s base price type «{b24_title}»</translation>
+        <translation>The 1C base price type is linked to the portal's base price type «{b24_title}»</translation>
     </message>
     <message>
         <source>Связана с компанией «{b24_title}» портала по ИНН {inn}{kpp_part}: дубль не создан, название и реквизиты обновлены из 1С</source>
@@ -1870,7 +1869,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Ответ портала потерялся; запись найдена в сделке, повтор не нужен</source>
-        <translation>The portal&apos;s answer was lost; the entry was found on the deal, no repeat needed</translation>
+        <translation>The portal's answer was lost; the entry was found on the deal, no repeat needed</translation>
     </message>
     <message>
         <source>Документ 1С изменён после записи в сделку; комментарий в ленте не повторяется</source>
@@ -1878,7 +1877,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Комментарий об этом документе уже есть в ленте сделки: второй не добавлен</source>
-        <translation>The deal&apos;s timeline already has a comment about this document: no second one added</translation>
+        <translation>The deal's timeline already has a comment about this document: no second one added</translation>
     </message>
     <message>
         <source>Записано в сделку Битрикс24: {text}</source>
@@ -1946,23 +1945,23 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Решение пользователя: {text}</source>
-        <translation>User&apos;s decision: {text}</translation>
+        <translation>User's decision: {text}</translation>
     </message>
     <message>
         <source>Ответ 1С на запись заказа потерялся; заказ будет найден по номеру сделки при следующей синхронизации</source>
-        <translation>1C&apos;s answer to the order write was lost; the order will be found by the deal number at the next sync</translation>
+        <translation>1C's answer to the order write was lost; the order will be found by the deal number at the next sync</translation>
     </message>
     <message>
         <source>Ответ 1С на запись заказа потерялся; заказ найден по номеру сделки, второй не создан</source>
-        <translation>1C&apos;s answer to the order write was lost; the order was found by the deal number, no second one created</translation>
+        <translation>1C's answer to the order write was lost; the order was found by the deal number, no second one created</translation>
     </message>
     <message>
         <source>Заказ {number} в 1С не изменён: {why}. Изменения сделки — в списке конфликтов</source>
-        <translation>Order {number} in 1C not changed: {why}. The deal&apos;s changes are in the conflicts list</translation>
+        <translation>Order {number} in 1C not changed: {why}. The deal's changes are in the conflicts list</translation>
     </message>
     <message>
         <source>Создан контрагент «{company}» (ИНН {inn}) в 1С для сделки</source>
-        <translation>Counterparty &quot;{company}&quot; (INN {inn}) created in 1C for the deal</translation>
+        <translation>Counterparty "{company}" (INN {inn}) created in 1C for the deal</translation>
     </message>
     <message>
         <source>Сделка не перенесена в 1С: {problem}</source>
@@ -1986,7 +1985,7 @@ If the error happens again, send this folder to support.</translation>
     </message>
     <message>
         <source>Заказ по этой сделке уже есть в 1С (номер по данным клиента {identity}): связан, второй не создан</source>
-        <translation>1C already has an order for this deal (customer&apos;s number {identity}): linked, no second one created</translation>
+        <translation>1C already has an order for this deal (customer's number {identity}): linked, no second one created</translation>
     </message>
     <message>
         <source>Создан заказ клиента {number} в 1С по сделке</source>
@@ -2043,6 +2042,10 @@ If the error happens again, send this folder to support.</translation>
 </context>
 <context>
     <name>progress</name>
+    <message>
+        <source>Ожидание: у Битрикс24 исчерпан лимит времени методов (сбрасывается каждые 10 минут)</source>
+        <translation>Waiting: Bitrix24 method time limit reached (it resets every 10 minutes)</translation>
+    </message>
     <message>
         <source>Готово</source>
         <translation>Done</translation>
