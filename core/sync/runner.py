@@ -169,16 +169,27 @@ class SyncRunner:
         broken: dict[str, SyncBridgeError] = {}
         seen: dict[str, set[str]] = {}
         paused: dict[str, EntitySync] = {}
-        # entities whose dependencies wrote something since they last polled: they run (again) in the next round
-        due = {cls.entity for cls in classes}
+        # records each entity has written in this run, and what its dependencies had written when it last polled:
+        # an entity runs again when a dependency wrote something since (prices see the products linked meanwhile)
+        wrote_total: dict[str, int] = {}
+        polled_at: dict[str, dict[str, int]] = {}
+
+        def due(cls: type[Pipeline]) -> bool:
+            last = polled_at.get(cls.entity)
+            return last is None or any(wrote_total.get(dep, 0) > last.get(dep, 0) for dep in cls.depends_on)
+
+        def waiting_after(position: int) -> bool:
+            """Is there work for the entities after this one: paused ones, due ones, or its own dependents?"""
+            mine = classes[position].entity
+            return any(other.entity not in broken and (other.entity in paused or due(other) or mine in other.depends_on)
+                       for other in classes[position + 1:])
+
         for round_no in range(MAX_ROUNDS):
             last_round = round_no == MAX_ROUNDS - 1
-            round_classes = [cls for cls in classes if cls.entity in due or cls.entity in paused]
-            due = set()
             wrote = 0
-            for position, cls in enumerate(round_classes):
+            for position, cls in enumerate(classes):
                 ctx.check_cancelled()
-                if cls.entity in broken:
+                if cls.entity in broken or not (cls.entity in paused or due(cls)):
                     continue
                 blocked = [dep for dep in cls.depends_on if dep in broken]
                 if blocked:
@@ -189,14 +200,15 @@ class SyncRunner:
                                 direction=cls.direction)
                     broken[cls.entity] = broken[blocked[0]]
                     continue
-                # pausing pays only when something runs after it in this round; the last round never pauses
-                may_pause = not last_round and position < len(round_classes) - 1
+                # pausing pays only when something can run after it in this round; the last round never pauses
+                may_pause = not last_round and waiting_after(position)
                 try:
                     sync = paused.pop(cls.entity, None)
-                    if sync is not None and not any(dep in due for dep in cls.depends_on):
+                    if sync is not None and not due(cls):
                         sync.may_pause = may_pause
                         sync.resume()
                     else:
+                        polled_at[cls.entity] = {dep: wrote_total.get(dep, 0) for dep in cls.depends_on}
                         sync = _run_entity(ctx, profile, table, onec, b24, publication, cls, may_pause,
                                            seen.setdefault(cls.entity, set()))
                 except (ConfigError, NotPublished, AccessDenied) as exc:
@@ -206,11 +218,10 @@ class SyncRunner:
                                 params={"entity": cls.label, "error": exc.user_text()}, direction=cls.direction)
                     continue
                 wrote += sync.wrote
+                wrote_total[cls.entity] = wrote_total.get(cls.entity, 0) + sync.wrote
                 if sync.paused:
                     paused[cls.entity] = sync
-                if sync.wrote:
-                    due |= {other.entity for other in classes if cls.entity in other.depends_on}
-            if not paused:
+            if not paused and not any(due(cls) for cls in classes if cls.entity not in broken):
                 break
             if not wrote:
                 # nothing could be written: every pending write waits for a budget; wait for the soonest reset
