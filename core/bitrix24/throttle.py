@@ -103,6 +103,7 @@ class OperatingTracker:
         self._budgets: dict[str, _MethodBudget] = {}
         self._cost: dict[str, float] = {}  # seconds one call of the method costs, as its answers report
         self._reserved: dict[str, float] = {}  # estimated seconds of calls sent and not answered yet
+        self._on_wire: dict[str, int] = {}  # requests admitted and not answered yet (a count: no float residue)
         self._probing: set[str] = set()
         # the requests in flight share the tracker: an admission is checked and reserved at once
         self._lock = threading.Lock()
@@ -156,17 +157,21 @@ class OperatingTracker:
             reservation = {name: count * self._cost.get(name, 0.0) for name, count in names.items()}
             for name, seconds in reservation.items():
                 self._reserved[name] = self._reserved.get(name, 0.0) + seconds
+                self._on_wire[name] = self._on_wire.get(name, 0) + 1
             return 0.0, reservation
 
     def release(self, reservation: dict[str, float]) -> None:
         with self._lock:
             for name, seconds in reservation.items():
-                self._reserved[name] = max(0.0, self._reserved.get(name, 0.0) - seconds)
+                left = self._on_wire.get(name, 0) - 1
+                self._on_wire[name] = max(0, left)
+                # the last one out clears the sum exactly: float subtraction would leave a residue for ever
+                self._reserved[name] = max(0.0, self._reserved.get(name, 0.0) - seconds) if left > 0 else 0.0
 
     def _pause(self, name: str, calls: int) -> float:
         reserved = self._reserved.get(name, 0.0)
         if name in self._probing:
-            return PROBE_WAIT if reserved > 0 else 0.0
+            return PROBE_WAIT if self._on_wire.get(name, 0) > 0 else 0.0
         budget = self._budgets.get(name)
         if budget is None or budget.reset_at is None:
             return 0.0
