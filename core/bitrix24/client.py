@@ -233,6 +233,10 @@ class Bitrix24Client:
 
         return self._in_flight.stream(send, cancel=cancel)
 
+    def would_exhaust(self, calls: dict[str, int]) -> bool:
+        """Would this many calls (method → count) outrun what is left of the methods' operating budgets?"""
+        return self._operating.would_exhaust(calls)
+
     def budget_wait(self) -> float | None:
         """Seconds until the soonest reset of a method whose operating budget is spent (None: none is)."""
         return self._operating.soonest_reset()

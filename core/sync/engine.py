@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,7 @@ from core.bitrix24.inflight import NotSent, OutOfBudget, Stream
 from core.errors import AnswerLost, RemoteError, SyncBridgeError
 from core.messages import STAGES
 from core.sync.pipeline import FAILING_ACTIONS, MAX_KEY_LENGTH, WRITE_ACTIONS, Commands, Item, Pipeline
-from core.sync.read_ahead import Reader, cut_into_slices
+from core.sync.read_ahead import MIN_SLICE, Reader, cut_into_slices
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,7 @@ class EntitySync:
         self._recovered: list[Item] = []
         self._retry_pass = False
         self._queued = self._settled = 0
+        self._calls: Counter[str] = Counter()  # write calls queued by method, for the budget outlook
         # for resume() after a pause: what the poll found dirty, and the keys settled since (written, skipped, failed)
         self._dirty: dict[str, str] = {}
         self._settled_keys: set[str] = set()
@@ -138,13 +141,13 @@ class EntitySync:
         self.paused = False
         self._recovered, self._retry_pass, self._sent = [], False, {}
         if remaining:
-            self._work(remaining)
+            self._work(remaining, first=self.p.process_chunk)
 
-    def _work(self, dirty: dict[str, str]) -> None:
+    def _work(self, dirty: dict[str, str], *, first: int = MIN_SLICE) -> None:
         ctx, p = self.ctx, self.p
         self._dirty = dirty
         keys = list(dirty)
-        slices = cut_into_slices(keys, p.process_chunk)
+        slices = cut_into_slices(keys, p.process_chunk, first)
         with Reader(p.read, background=p.read_in_background, name=self.entity, check_cancelled=ctx.check_cancelled,
                     cancel=ctx.cancel) as reader:
             self._reader = reader
@@ -160,6 +163,11 @@ class EntitySync:
                         ahead = reader.submit(slices[number + 1])
                     self._slice_no = number
                     self.process({key: dirty[key] for key in keys_of_slice}, read=current)
+                    if self.may_pause and self._outruns_budget(sum(map(len, slices[number + 1:]))):
+                        # the rest will spend the write methods' budgets before this window ends: let the entities
+                        # that depend on this one keep pace (prices right behind their products) instead of writing
+                        # all of it first and leaving them to queue for their own budgets afterwards
+                        self.paused = True
                 self._settle_writes(all_of_them=True)
                 if self._recovered and not self.paused:
                     # answers were lost; what the target stored was found by identity: finish those records now, once
@@ -310,6 +318,7 @@ class EntitySync:
             self._writes = p.b24.batch_stream(cancel=self.ctx.cancel,
                                               defer_after=DEFER_AFTER_S if self.may_pause else None)
         self._queued += len(plans)
+        self._calls.update(method for commands in requests for method, _ in commands.values())
         for batch, commands in zip(batches, requests, strict=True):
             index = self._writes.submit(commands)
             self._sent[index] = _Sent(batch, commands, self._slice_no, self._claims_of(item for item, _ in batch))
@@ -317,6 +326,13 @@ class EntitySync:
         # bounded: while this slice is on the wire the next one is read, mapped and queued behind it; the slice
         # before this one is settled now (two slices in memory at most)
         self._settle_writes()
+
+    def _outruns_budget(self, records: int) -> bool:
+        """Would ``records`` more records (at the write calls per record queued so far) outrun the budgets left?"""
+        if not records or not self._queued or self.p.b24 is None or not hasattr(self.p.b24, "would_exhaust"):
+            return False
+        per_record = {method: calls / self._queued for method, calls in self._calls.items()}
+        return bool(self.p.b24.would_exhaust({m: math.ceil(records * n) for m, n in per_record.items()}))
 
     def _claims_of(self, items: Any) -> frozenset[str] | None:
         claims: set[str] = set()

@@ -23,19 +23,20 @@ MIN_SLICE = 100
 CANCEL_POLL_S = 0.1
 
 
-def cut_into_slices(keys: list[str], process_chunk: int) -> list[list[str]]:
+def cut_into_slices(keys: list[str], process_chunk: int, first: int = MIN_SLICE) -> list[list[str]]:
     """A small first slice, then each twice the one before, up to ``process_chunk`` (memory).
 
     Nothing overlaps the first read, so writes should start after reading MIN_SLICE records, not after 2 000 (~22 s
     of 1C at 0.1 s per 20 keys). Each next slice is read while the one before is written, and reading is several
     times faster than writing (a record's chain is four portal commands at ~40 ms each, its read a share of one 1C
     request), so a slice twice as big is read by the time the lanes need it: writes never wait for 1C after the
-    first slice, and there are few slices (600 records: 100, 200, 300)."""
-    if len(keys) <= MIN_SLICE or process_chunk <= MIN_SLICE:
+    first slice, and there are few slices (600 records: 100, 200, 300). ``first``: the first slice's size (an entity
+    resumed after a pause starts with full slices: its writes wait for the portal's budget, not for 1C)."""
+    if len(keys) <= first or process_chunk <= first:
         size = min(len(keys), process_chunk) or 1
         return [keys[start:start + size] for start in range(0, len(keys), size)]
     slices: list[list[str]] = []
-    start, size = 0, MIN_SLICE
+    start, size = 0, first
     while start < len(keys):
         slices.append(keys[start:start + size])
         start += size

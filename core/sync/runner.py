@@ -178,10 +178,13 @@ class SyncRunner:
             last = polled_at.get(cls.entity)
             return last is None or any(wrote_total.get(dep, 0) > last.get(dep, 0) for dep in cls.depends_on)
 
-        def waiting_after(position: int) -> bool:
-            """Is there work for the entities after this one: paused ones, due ones, or its own dependents?"""
+        def work_elsewhere(position: int) -> bool:
+            """Is there other work while this entity would wait: another paused entity (anywhere: the next round
+            resumes it), or a due one or one of its own dependents after it in this round?"""
             mine = classes[position].entity
-            return any(other.entity not in broken and (other.entity in paused or due(other) or mine in other.depends_on)
+            if any(entity != mine for entity in paused):
+                return True
+            return any(other.entity not in broken and (due(other) or mine in other.depends_on)
                        for other in classes[position + 1:])
 
         for round_no in range(MAX_ROUNDS):
@@ -201,7 +204,7 @@ class SyncRunner:
                     broken[cls.entity] = broken[blocked[0]]
                     continue
                 # pausing pays only when something can run after it in this round; the last round never pauses
-                may_pause = not last_round and waiting_after(position)
+                may_pause = not last_round and work_elsewhere(position)
                 try:
                     sync = paused.pop(cls.entity, None)
                     if sync is not None and not due(cls):
