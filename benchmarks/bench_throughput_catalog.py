@@ -90,9 +90,14 @@ def write_counts(products: int, price_types: int = PRICE_TYPES, warehouses: int 
             "catalog.product.update": products}
 
 
+#: calls of one method per 10-minute window: the portal refuses a call once the billed sum EXCEEDS 480 s (it checks
+#: before the call), so the call that reaches 480 s still runs — 9 601 calls of 0.05 s
+PER_WINDOW = int(OPERATING_LIMIT / METHOD_COST) + 1
+
+
 def windows(commands: int) -> int:
-    """10-minute operating windows that ``commands`` calls of one method need (0.05 s each against 480 s)."""
-    return max(1, math.ceil(commands * METHOD_COST / OPERATING_LIMIT))
+    """10-minute operating windows that ``commands`` calls of one method need."""
+    return max(1, math.ceil(commands / PER_WINDOW))
 
 
 def batch_seconds(commands: int, clock_scale: float) -> float:
@@ -117,13 +122,13 @@ def catalog_ceiling(products: int, clock_scale: float = 1.0, price_types: int = 
     - rate: the fewest requests (every write command packed 50 a batch, reads not counted) through the leaky
       bucket: the first ``burst`` at once, then ``rate`` per second;
     - operating: each method has its own 480 s per sliding 10 minutes, 0.05 s billed per command, so one method's
-      ``n`` commands need ``w = ceil(n × 0.05 / 480)`` windows and the last of them cannot start before
+      ``n`` commands need ``w = ceil(n / 9 601)`` windows (``PER_WINDOW``) and the last of them cannot start before
       ``(w − 1) × 600`` s. Methods run side by side (their budgets are separate), but a product's price and stock
       can only be written once the product exists: the products of the last ``catalog.product.add`` window (the
-      remainder ``n − (w − 1) × 9 600``) are created at ``(w − 1) × 600`` s at the earliest, and their prices and
+      remainder ``n − (w − 1) × 9 601``) are created at ``(w − 1) × 600`` s at the earliest, and their prices and
       stock follow — so the bound is ``(w − 1) × 600`` plus the portal's work on those products, prices and stock
       (spread as in «processing»). The prices' and stock's own windows are as many as the products', so they add
-      nothing else. With one window (≤ 9 600 products) the bound is 0 and processing decides;
+      nothing else. With one window (≤ 9 601 products) the bound is 0 and the other two decide;
     - processing: the portal's work on every write (0.03 s per request + 40 ms per record written) spread over as
       many requests at once as the bucket lets start together (``burst``), and never less than one full batch.
     """
@@ -134,8 +139,7 @@ def catalog_ceiling(products: int, clock_scale: float = 1.0, price_types: int = 
     operating_bound = max(OPERATING_WINDOW * (windows(n) - 1) for n in counts.values())
     product_windows = windows(products)
     if product_windows > 1:
-        per_window = int(OPERATING_LIMIT / METHOD_COST)
-        last = products - (product_windows - 1) * per_window
+        last = products - (product_windows - 1) * PER_WINDOW
         operating_bound = max(operating_bound,
                               OPERATING_WINDOW * (product_windows - 1) + spread_seconds(3 * last, clock_scale))
     processing_bound = spread_seconds(commands, clock_scale)
@@ -369,15 +373,22 @@ def tool_syncbridge(args: argparse.Namespace) -> dict[str, Any]:
     reset = reset_peak()
     sampler = _RssSampler()  # where VmHWM cannot be reset: the peak sampled every 20 ms while the sync runs
     runner = SyncRunner(paths, credentials)
+    started: dict[str, float] = {}  # entity → second of the run its first progress came (where the time goes)
+
+    def progress(p: Any) -> None:
+        started.setdefault(p.entity or "—", time.perf_counter() - start)
+        if args.stages:
+            started.setdefault(f"{p.entity}:{p.stage[:40]}", time.perf_counter() - start)
+
     start = time.perf_counter()
     with sampler:
-        report = runner.run_once(trigger="benchmark")
+        report = runner.run_once(trigger="benchmark", progress=progress)
     wall = time.perf_counter() - start
     peak = peak_mb() if reset else None
     per_entity = {e: {k: v for k, v in c.items() if v and k in ("created", "updated", "linked", "failed", "skipped")}
                   for e, c in report.per_entity.items()}
     return {"wall": wall, "rss_mb": peak if peak is not None else sampler.peak_mb, "status": report.status,
-            "summary": report.summary_text(), "per_entity": per_entity}
+            "summary": report.summary_text(), "per_entity": per_entity, "started": started}
 
 
 def tool_peer(args: argparse.Namespace) -> dict[str, Any]:
@@ -494,7 +505,8 @@ def lane(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 result = run_tool("syncbridge", [
                     "--home", str(tmp / "home"), "--onec-url", onec.url, "--webhook", portal.webhook_url,
-                    "--ca-file", portal.ca_file, "--in-flight", str(args.in_flight), "--made", str(tmp / "made.json")],
+                    "--ca-file", portal.ca_file, "--in-flight", str(args.in_flight), "--made", str(tmp / "made.json"),
+                    *(["--stages"] if args.stages else [])],
                     lambda: portal_progress(portal, refs), args.progress, "SyncBridge")
             finally:
                 onec.stop()
@@ -538,7 +550,7 @@ def start_lane(kind: str, args: argparse.Namespace, tmp: Path) -> subprocess.Pop
     return subprocess.Popen(
         [sys.executable, __file__, "--lane", kind, "--tmp", str(tmp / kind), "--products", str(args.products),
          "--clock", str(args.clock), "--in-flight", str(args.in_flight), "--peer-in-flight", str(args.peer_in_flight),
-         "--progress", str(args.progress)],
+         "--progress", str(args.progress), *(["--stages"] if args.stages else [])],
         stdout=subprocess.PIPE, text=True, cwd=ROOT)  # stderr (progress) goes straight to ours
 
 
@@ -569,6 +581,8 @@ def print_table(products: int, results: dict[str, dict[str, Any]], clock_scale: 
             print(f"        {tool}: {row['status']}: {row['summary']}")
         if row.get("per_entity"):
             print(f"        {tool}: {json.dumps(row['per_entity'], ensure_ascii=False)}")
+        if row.get("started"):
+            print(f"        {tool}, начало этапов, с: " + ", ".join(f"{e} {t:.1f}" for e, t in row["started"].items()))
         if row.get("writes"):
             print(f"        {tool}, команд записи: " + ", ".join(f"{m} {n}" for m, n in sorted(row["writes"].items())))
     print()
@@ -590,6 +604,8 @@ def main() -> int:
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--skip-syncbridge", action="store_true")
     parser.add_argument("--progress", type=float, default=60.0, help="seconds between progress lines (stderr)")
+    parser.add_argument("--stages", action="store_true",
+                        help="print when each stage of each entity began (where SyncBridge's time goes)")
     parser.add_argument("--lane", choices=("syncbridge", "peer"), help=argparse.SUPPRESS)
     parser.add_argument("--tool", choices=("syncbridge", "peer"), help=argparse.SUPPRESS)
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
