@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from catalog_setup import PRICE_TYPES, WAREHOUSES, catalog_profile_fields, load_catalog, peak_mb, reset_peak  # noqa: E402
+
 PLANS = {"cloud": (2.0, 50), "enterprise": (5.0, 250)}
 USER, PASSWORD = "Интеграция", "бенчмарк"
 ENV = {"SYNCBRIDGE_MASTER_PASSWORD": "benchmark-password", "SYNCBRIDGE_SECRETS_MODE": "master-password"}
@@ -50,34 +52,16 @@ def child(home: str) -> int:
     # clear_refs 5), so the sync's own peak is measured apart from the KDF's. VmHWM, not ru_maxrss: ru_maxrss
     # survives exec and would carry the parent's (the sandboxes') RSS at fork time
     credentials.get(SECRET_ONEC_PASSWORD)
-    unlock_peak = _peak_mb()
-    reset = _reset_peak()
+    unlock_peak = peak_mb()
+    reset = reset_peak()
     start = time.perf_counter()
     report = SyncRunner(paths, credentials).run_once(trigger="benchmark")
     seconds = time.perf_counter() - start
     print(json.dumps({"status": report.status, "seconds": seconds, "per_entity": report.per_entity,
                       "summary": report.summary_text(), "unlock_peak_mb": unlock_peak,
-                      "sync_peak_mb": _peak_mb() if reset else None,
+                      "sync_peak_mb": peak_mb() if reset else None,
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, ensure_ascii=False))
     return 0
-
-
-def _peak_mb() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 class Counters:
@@ -138,8 +122,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child")
     parser.add_argument("--products", type=int, default=20000)
-    parser.add_argument("--price-types", type=int, default=2)
-    parser.add_argument("--warehouses", type=int, default=5)
+    parser.add_argument("--price-types", type=int, default=PRICE_TYPES)
+    parser.add_argument("--warehouses", type=int, default=WAREHOUSES)
     parser.add_argument("--plan", choices=PLANS, default="cloud")
     parser.add_argument("--changed-share", type=float, default=0.01)
     parser.add_argument("--pause", type=float, default=None,
@@ -155,7 +139,6 @@ def main() -> int:
     from core.sandbox.onec.server import OneCSandbox
     from core.secrets import CredentialStore
     from core.setup_service import apply_setup
-    from core.sync.registry import CATALOG_ENTITIES
 
     rate, burst = PLANS[args.plan]
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +146,7 @@ def main() -> int:
         paths = AppPaths.resolve(home).ensure()
         onec = OneCSandbox(users={USER: PASSWORD})
         start = time.perf_counter()
-        made = onec.load_bulk_catalog(args.products, price_types=args.price_types, warehouses=args.warehouses)
+        made = load_catalog(onec, args.products, price_types=args.price_types, warehouses=args.warehouses)
         print(f"Данные: {args.products} товаров, {args.price_types} вида цен, {args.warehouses} складов в учебной 1С "
               f"(+ учебный каталог); подготовка {time.perf_counter() - start:.0f} с. Портал: тариф «{args.plan}» "
               f"({rate:g} запр/с, запас {burst}, лимит времени методов 480 с за 10 мин), складской учёт выключен.")
@@ -172,14 +155,9 @@ def main() -> int:
         onec.start()
         b24.start()
         try:
-            settings_types = {"chosen": made["price_types"], "base": made["price_types"][0]}
-            settings_stores = {"chosen": made["warehouses"]}
             profile = Profile(onec_url=onec.url, onec_user=USER, bitrix24_url="https://127.0.0.1",
                               bitrix24_ca_file=str(b24.ca_file), bitrix24_rate=rate, bitrix24_burst=burst,
-                              entities=list(CATALOG_ENTITIES),
-                              entity_settings={"price_type": settings_types, "price": settings_types,
-                                               "warehouse": settings_stores,
-                                               "stock": {**settings_stores, "kind": "free"}})
+                              **catalog_profile_fields(made))
             apply_setup(paths, profile, PASSWORD, b24.webhook_url, CredentialStore(paths, env=ENV))
             pause = burst / rate if args.pause is None else args.pause
             sync(home, "Первая загрузка", b24, onec, counters)
