@@ -324,14 +324,7 @@ class OneCClient:
             return self.list(entity_set, select=select, filter=query.or_of_keys(keys))
 
         result: dict[str, dict] = {}
-        if len(batches) > 1 and self.parallel_reads > 1:
-            if self._readers is None:
-                self._readers = ThreadPoolExecutor(max_workers=self.parallel_reads,
-                                                   thread_name_prefix="syncbridge-1c-read")
-            pages = self._readers.map(read, batches)  # in order; the first failure (or a Stop) is raised here
-        else:
-            pages = map(read, batches)
-        for rows in pages:
+        for rows in self._map_reads(read, batches):
             for row in rows:
                 result[str(row.get("Ref_Key", "")).lower()] = row
         return result
@@ -388,7 +381,7 @@ class OneCClient:
     def _by_chunks(self, refs: list[str], read: Any, field: str, extra: str | None,
                    select: list[str] | None) -> list[dict]:
         wanted = list(dict.fromkeys(r.lower() for r in refs))
-        rows: list[dict] = []
+        conditions: list[str] = []
         position = 0
         while position < len(wanted):
             batch = [wanted[position]]
@@ -400,9 +393,22 @@ class OneCClient:
                     break
                 batch = candidate
             position += len(batch)
-            condition = query.or_of_refs(field, batch) + (f" and {extra}" if extra else "")
-            rows.extend(read(condition))
+            conditions.append(query.or_of_refs(field, batch) + (f" and {extra}" if extra else ""))
+        # like get_many: several key-filtered requests at once on the parallel_reads lanes, results in order
+        rows: list[dict] = []
+        for page in self._map_reads(read, conditions):
+            rows.extend(page)
         return rows
+
+    def _map_reads(self, read: Callable[[Any], T], jobs: list[Any]) -> Iterator[T]:
+        """``read`` over ``jobs`` on the ``parallel_reads`` lanes (in order; the first failure or a Stop is
+        raised), or one after another when there is one lane or one job."""
+        if len(jobs) > 1 and self.parallel_reads > 1:
+            if self._readers is None:
+                self._readers = ThreadPoolExecutor(max_workers=self.parallel_reads,
+                                                   thread_name_prefix="syncbridge-1c-read")
+            return self._readers.map(read, jobs)
+        return map(read, jobs)
 
     # --- writes -----------------------------------------------------------------------------------
 
