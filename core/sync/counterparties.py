@@ -379,6 +379,11 @@ class CounterpartyPipeline(Pipeline):
         apply_results(item, cmds, result)
         self._remember(item)
 
+    def not_sent(self, item: Item) -> None:
+        # never left the client: the index may answer for it (a touched record costs a lookup request of its own)
+        if self._run_index is not None:
+            self._run_index.touched.discard(item.key)
+
     def adopt(self, item: Item, probe: Item) -> None:
         super().adopt(item, probe)
         # found after a lost answer: later slices must see it by ИНН before its retry pass at the entity's end

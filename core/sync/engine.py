@@ -378,8 +378,10 @@ class EntitySync:
             self.paused = True
             log.info("%s: operating budget spent for %.0f s, pausing the entity", self.entity, outcome.wait_s)
         if isinstance(outcome, NotSent):
-            # a Stop (or a fatal error) came before it left: nothing reached the portal, the next run writes it
+            # a Stop, a fatal error or a spent budget came before it left: nothing reached the portal; the record is
+            # written by a later round or run, looked up as if never sent
             for item, _ in sent.batch:
+                self.p.not_sent(item)
                 if item.outbox_id is not None:
                     self.store.outbox_mark(item.outbox_id, "done")
             return

@@ -244,6 +244,11 @@ class Pipeline(ABC):
         """A record failed with this reason (not in a dry run): e.g. put the candidates on the review list."""
         return None  # optional hook
 
+    def not_sent(self, item: Item) -> None:
+        """The commands built for this record never left (a Stop, a spent budget): forget anything :meth:`commands`
+        noted about them being on their way."""
+        return None  # optional hook
+
     def adopt(self, item: Item, probe: Item) -> None:
         """After a lost answer the identity lookup (``probe``) found the record: take its target ids."""
         item.target_id = probe.target_id
