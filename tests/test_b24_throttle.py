@@ -211,13 +211,3 @@ def test_after_every_request_is_answered_nothing_stays_reserved():
     fake.now += 2
     tracker.forget("catalog.product.add")
     assert tracker.admit({"catalog.product.add": 50})[0] == 0  # the probe goes at once
-
-
-def test_the_outlook_says_when_the_rest_of_a_load_outruns_the_budget():
-    fake = FakeTime()
-    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
-    assert not tracker.would_exhaust({"catalog.product.add": 20000})  # never answered: nothing known
-    tracker.record("catalog.product.add", TimeInfo(processing=0.05, operating=5.0, operating_reset_at=fake.now + 600))
-    assert not tracker.would_exhaust({"catalog.product.add": 9000})  # 450 s ≤ 480 − 20 − 5
-    assert tracker.would_exhaust({"catalog.product.add": 9200})  # 460 s > 455 s left
-    assert not tracker.would_exhaust({"catalog.price.modify": 20000})  # another method, not answered yet

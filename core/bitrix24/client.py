@@ -233,9 +233,9 @@ class Bitrix24Client:
 
         return self._in_flight.stream(send, cancel=cancel)
 
-    def would_exhaust(self, calls: dict[str, int]) -> bool:
-        """Would this many calls (method → count) outrun what is left of the methods' operating budgets?"""
-        return self._operating.would_exhaust(calls)
+    def budget_pause(self, methods: set[str]) -> float:
+        """Seconds a full batch of any of these methods would first wait for its operating budget."""
+        return max((self._operating.pause_before(method, 50) for method in methods), default=0.0)
 
     def budget_wait(self) -> float | None:
         """Seconds until the soonest reset of a method whose operating budget is spent (None: none is)."""

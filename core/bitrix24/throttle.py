@@ -182,21 +182,6 @@ class OperatingTracker:
             return 0.0
         return max(0.0, budget.reset_at - self._clock())
 
-    def would_exhaust(self, calls: dict[str, int]) -> bool:
-        """Would these calls (method → count) spend more than what is left of the methods' budgets in the current
-        window? Only methods whose cost per call is known count (a method never answered is assumed to fit)."""
-        with self._lock:
-            for method, count in calls.items():
-                name = method.lower()
-                cost = self._cost.get(name)
-                if not cost:
-                    continue
-                budget = self._budgets.get(name)
-                spent = budget.operating if budget is not None else 0.0
-                if count * cost > self.limit - self.margin - spent - self._reserved.get(name, 0.0):
-                    return True
-        return False
-
     def soonest_reset(self) -> float | None:
         """Seconds until the soonest reset among the methods whose budget is spent (None when none is)."""
         with self._lock:

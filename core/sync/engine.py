@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +103,7 @@ class EntitySync:
         self._recovered: list[Item] = []
         self._retry_pass = False
         self._queued = self._settled = 0
-        self._calls: Counter[str] = Counter()  # write calls queued by method, for the budget outlook
+        self._calls: Counter[str] = Counter()  # write calls queued by method: whose budget a pause waits for
         # for resume() after a pause: what the poll found dirty, and the keys settled since (written, skipped, failed)
         self._dirty: dict[str, str] = {}
         self._settled_keys: set[str] = set()
@@ -133,6 +132,13 @@ class EntitySync:
             ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
             return
         self._work(dirty)
+
+    def budget_wait(self) -> float:
+        """Seconds this paused entity's write methods still wait for their operating budget (0: it may go on)."""
+        b24 = self.p.b24
+        if not self._calls or b24 is None or not hasattr(b24, "budget_pause"):
+            return 0.0
+        return float(b24.budget_pause(set(self._calls)))
 
     def resume(self) -> None:
         """Go on after a pause (the runner ran other entities meanwhile): the records of the first poll that are
@@ -163,11 +169,6 @@ class EntitySync:
                         ahead = reader.submit(slices[number + 1])
                     self._slice_no = number
                     self.process({key: dirty[key] for key in keys_of_slice}, read=current)
-                    if self.may_pause and self._outruns_budget(sum(map(len, slices[number + 1:]))):
-                        # the rest will spend the write methods' budgets before this window ends: let the entities
-                        # that depend on this one keep pace (prices right behind their products) instead of writing
-                        # all of it first and leaving them to queue for their own budgets afterwards
-                        self.paused = True
                 self._settle_writes(all_of_them=True)
                 if self._recovered and not self.paused:
                     # answers were lost; what the target stored was found by identity: finish those records now, once
@@ -326,13 +327,6 @@ class EntitySync:
         # bounded: while this slice is on the wire the next one is read, mapped and queued behind it; the slice
         # before this one is settled now (two slices in memory at most)
         self._settle_writes()
-
-    def _outruns_budget(self, records: int) -> bool:
-        """Would ``records`` more records (at the write calls per record queued so far) outrun the budgets left?"""
-        if not records or not self._queued or self.p.b24 is None or not hasattr(self.p.b24, "would_exhaust"):
-            return False
-        per_record = {method: calls / self._queued for method, calls in self._calls.items()}
-        return bool(self.p.b24.would_exhaust({m: math.ceil(records * n) for m, n in per_record.items()}))
 
     def _claims_of(self, items: Any) -> frozenset[str] | None:
         claims: set[str] = set()

@@ -20,7 +20,7 @@ from core.profile import Profile, ProfileStore
 from core.run_lock import RunLock
 from core.secrets import CredentialStore
 from core.state.store import StateStore, now_iso
-from core.sync import registry
+from core.sync import engine, registry
 from core.sync.context import Progress, RunContext
 from core.sync.engine import EntitySync
 from core.sync.pipeline import Pipeline, PipelineEnv
@@ -205,6 +205,9 @@ class SyncRunner:
                     continue
                 # pausing pays only when something can run after it in this round; the last round never pauses
                 may_pause = not last_round and work_elsewhere(position)
+                held = paused.get(cls.entity)
+                if held is not None and not last_round and held.budget_wait() > engine.DEFER_AFTER_S:
+                    continue  # its own budget is still spent: polling it again now would only cost time
                 try:
                     sync = paused.pop(cls.entity, None)
                     if sync is not None and not due(cls):
