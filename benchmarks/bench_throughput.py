@@ -31,11 +31,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 sys.path.insert(0, str(ROOT))
 
 from core.bitrix24.inflight import CLOUD_IN_FLIGHT  # noqa: E402
@@ -125,27 +127,30 @@ def child_syncbridge(args: argparse.Namespace) -> dict[str, Any]:
     return {"wall": wall, "rss_mb": sampler.peak_mb, "status": report.status, "summary": report.summary_text()}
 
 
-def child_peer(args: argparse.Namespace) -> dict[str, Any]:
+async def with_peer(webhook: str, ca_file: str, peer_in_flight: int, work: Callable[[Any], Awaitable[T]]) -> T:
+    """fast-bitrix24 on a sandbox portal (its own CA) at the cloud rate, with its own concurrency or, given
+    ``peer_in_flight``, its ``slow()`` brake: both throughput benchmarks start their peer here."""
     import ssl
 
     import aiohttp
     from fast_bitrix24 import BitrixAsync
 
+    context = ssl.create_default_context(cafile=ca_file)
+    # fb24 opens a default aiohttp session (system CAs) unless given one; its own code relies on
+    # raise_for_status=True to see 5xx answers, so the session given keeps that
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context), raise_for_status=True) as session:
+        b24 = BitrixAsync(webhook, verbose=False, client=session, requests_per_second=RATE, request_pool_size=BURST)
+        if peer_in_flight:
+            with b24.slow(peer_in_flight):  # at most this many requests at once
+                return await work(b24)
+        return await work(b24)
+
+
+def child_peer(args: argparse.Namespace) -> dict[str, Any]:
     jobs = json.loads(Path(args.payloads).read_text(encoding="utf-8"))
 
     async def load() -> int:
-        context = ssl.create_default_context(cafile=args.ca_file)
-        # fb24 opens a default aiohttp session (system CAs) unless given one; its own code relies on
-        # raise_for_status=True to see 5xx answers, so the session given keeps that
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context),
-                                         raise_for_status=True) as session:
-            b24 = BitrixAsync(args.webhook, verbose=False, client=session, requests_per_second=RATE,
-                              request_pool_size=BURST)
-            if args.peer_in_flight:
-                # the library's own brake (``slow``): at most this many requests at once
-                with b24.slow(args.peer_in_flight):
-                    return await write_all(b24)
-            return await write_all(b24)
+        return await with_peer(args.webhook, args.ca_file, args.peer_in_flight, write_all)
 
     async def write_all(b24: Any) -> int:
         company_ids = await ordered_call(b24, "crm.company.add", [job["company"] for job in jobs])

@@ -57,6 +57,7 @@ from bench_throughput import (  # noqa: E402
     Ceiling,
     _RssSampler,
     make_portal,
+    with_peer,
 )
 from catalog_setup import (  # noqa: E402
     PRICE_TYPES,
@@ -392,27 +393,12 @@ def tool_syncbridge(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def tool_peer(args: argparse.Namespace) -> dict[str, Any]:
-    import ssl
-
-    import aiohttp
-    from fast_bitrix24 import BitrixAsync
-
     jobs = json.loads(Path(args.payloads).read_text(encoding="utf-8"))
     reset = reset_peak()
     done: list[str] = []
 
     async def load() -> None:
-        context = ssl.create_default_context(cafile=args.ca_file)
-        # as in bench_throughput: fb24 sees 5xx answers only through raise_for_status=True
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context),
-                                         raise_for_status=True) as session:
-            b24 = BitrixAsync(args.webhook, verbose=False, client=session, requests_per_second=RATE,
-                              request_pool_size=BURST)
-            if args.peer_in_flight:
-                with b24.slow(args.peer_in_flight):
-                    await write_all(b24)
-            else:
-                await write_all(b24)
+        await with_peer(args.webhook, args.ca_file, args.peer_in_flight, write_all)
 
     async def ids_by_xml_id(b24: Any, method: str, items: list[dict[str, Any]]) -> list[int]:
         """``call()`` on a list, its answers matched to ``items`` by xmlId: fb24 unwraps each one-key answer
