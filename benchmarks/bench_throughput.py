@@ -170,14 +170,20 @@ def child_peer(args: argparse.Namespace) -> dict[str, Any]:
             await ordered_call(b24, "crm.address.add", addresses)
         return len(jobs)
 
+    wall, error = timed_peer(load)
+    return {"wall": wall, "rss_mb": _peak_rss_mb(), "status": "failed" if error else "ok", "summary": error}
+
+
+def timed_peer(load: Callable[[], Awaitable[Any]]) -> tuple[float, str]:
+    """Wall time of the peer's work and its failure in one line ("" when it finished): the peer's own failure is a
+    result to print, not a crash of the benchmark."""
     start = time.perf_counter()
     error = ""
     try:
         asyncio.run(load())
-    except Exception as exc:  # the peer's own failure is a result to print, not a crash of the benchmark
+    except Exception as exc:
         error = f"{type(exc).__name__}: {str(exc)[:160]}"
-    wall = time.perf_counter() - start
-    return {"wall": wall, "rss_mb": _peak_rss_mb(), "status": "failed" if error else "ok", "summary": error}
+    return time.perf_counter() - start, error
 
 
 async def ordered_call(b24: Any, method: str, items: list[dict]) -> list[Any]:

@@ -27,7 +27,6 @@ time = the work only, peak RSS = the tool's own), then reads the portal's counte
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import os
@@ -57,6 +56,7 @@ from bench_throughput import (  # noqa: E402
     Ceiling,
     _RssSampler,
     make_portal,
+    timed_peer,
     with_peer,
 )
 from catalog_setup import (  # noqa: E402
@@ -439,13 +439,9 @@ def tool_peer(args: argparse.Namespace) -> dict[str, Any]:
         await b24.call("catalog.product.update", stock)
         done.append("остатки")
 
-    start = time.perf_counter()
-    error = ""
-    try:
-        asyncio.run(load())
-    except Exception as exc:  # the peer's own failure is a result to print, not a crash of the benchmark
-        error = f"{type(exc).__name__}: {str(exc)[:160]} (готово: {', '.join(done) or 'ничего'})"
-    wall = time.perf_counter() - start
+    wall, error = timed_peer(load)
+    if error:
+        error += f" (готово: {', '.join(done) or 'ничего'})"
     peak = peak_mb() if reset else None
     return {"wall": wall, "rss_mb": peak if peak is not None else float("nan"),
             "status": "failed" if error else "ok", "summary": error}

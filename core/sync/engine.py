@@ -86,7 +86,6 @@ class EntitySync:
         run, so a record is counted (seen, unchanged) once per run."""
         self.may_pause = may_pause
         self.paused = False
-        self.wrote = 0  # records whose writes were settled (done or failed), for the runner's rounds
         self._seen = seen
         self.p = pipeline
         self.ctx = pipeline.ctx
@@ -102,6 +101,8 @@ class EntitySync:
         self._slice_no = 0
         self._recovered: list[Item] = []
         self._retry_pass = False
+        # records queued for writing and records whose writes were settled (done or failed): progress, and what
+        # the runner's rounds count as written
         self._queued = self._settled = 0
         self._calls: Counter[str] = Counter()  # write calls queued by method: whose budget a pause waits for
         # for resume() after a pause: what the poll found dirty, and the keys settled since (written, skipped, failed)
@@ -132,6 +133,11 @@ class EntitySync:
             ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
             return
         self._work(dirty)
+
+    @property
+    def wrote(self) -> int:
+        """Records whose writes were settled in this run (for the runner's rounds)."""
+        return self._settled
 
     def budget_wait(self) -> float:
         """Seconds this paused entity's write methods still wait for their operating budget (0: it may go on)."""
@@ -390,7 +396,6 @@ class EntitySync:
         if not self._retry_pass:
             self._recovered += recovered
         self._settled += len(sent.batch)
-        self.wrote += len(sent.batch)
 
     def _report_writes(self) -> None:
         self.ctx.progress(STAGES["write_portal"], self._settled, self._queued, entity=self.entity)
@@ -488,7 +493,7 @@ class EntitySync:
                 recovered += self._recover([item])
             else:
                 self._finish_ok(item)
-        self.wrote += len(todo)
+        self._settled += len(todo)
         ctx.progress(STAGES["write_onec"], len(todo), len(todo), entity=self.entity)
         if not self._retry_pass:
             self._recovered += recovered
