@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from core.bitrix24.client import Bitrix24Client
 from core.bitrix24.envelope import TimeInfo
-from core.bitrix24.throttle import LeakyBucket, OperatingTracker, backoff_delay
+from core.bitrix24.throttle import LeakyBucket, OperatingTracker, Turns, backoff_delay
 from core.sandbox.bitrix24.server import Bitrix24Sandbox
 from core.sandbox.clock import Costs, WorkClock
 
@@ -211,3 +212,61 @@ def test_after_every_request_is_answered_nothing_stays_reserved():
     fake.now += 2
     tracker.forget("catalog.product.add")
     assert tracker.admit({"catalog.product.add": 50})[0] == 0  # the probe goes at once
+
+
+def test_urgent_callers_go_before_those_already_waiting_and_others_keep_their_order():
+    """Turns: a sync's own lookup goes before the write batches queued on the lanes; the rest in order of arrival."""
+    turns = Turns(1)
+    order: list[str] = []
+    threads: list[threading.Thread] = []
+
+    def take(name: str, urgent: bool) -> None:
+        with turns.hold(urgent):
+            order.append(name)
+
+    def queued() -> int:
+        return len(turns._urgent) + len(turns._others)
+
+    with turns.hold():  # the slot is busy: everyone after this waits
+        for n, (name, urgent) in enumerate((("w1", False), ("w2", False), ("w3", False), ("lookup", True))):
+            thread = threading.Thread(target=take, args=(name, urgent))
+            thread.start()
+            threads.append(thread)
+            deadline = time.monotonic() + 5
+            while queued() < n + 1 and time.monotonic() < deadline:
+                time.sleep(0.005)
+    for thread in threads:
+        thread.join(5)
+    assert order == ["lookup", "w1", "w2", "w3"]
+
+
+def test_turns_let_as_many_through_as_there_are_slots():
+    turns = Turns(3)
+    inside = 0
+    most = 0
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def take(urgent: bool) -> None:
+        nonlocal inside, most
+        with turns.hold(urgent):
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            release.wait(5)
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=take, args=(n % 2 == 0,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for _ in range(200):
+        with lock:
+            if inside == 3:
+                break
+        threading.Event().wait(0.01)
+    assert inside == 3  # three slots taken, the other five wait
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert most == 3 and inside == 0

@@ -40,7 +40,7 @@ from .envelope import ErrorInfo, decode_body, error_of, time_of
 from .inflight import InFlight, OutOfBudget, Stream, clamp_in_flight, default_in_flight
 from .methods import is_read_method
 from .remote_errors import error_for, remote_error
-from .throttle import PROBE_WAIT, LeakyBucket, OperatingTracker, backoff_delay
+from .throttle import PROBE_WAIT, LeakyBucket, OperatingTracker, Turns, backoff_delay
 from .webhook import parse_webhook_url
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,9 @@ class Bitrix24Client:
         self._sessions_lock = threading.Lock()
         in_flight = clamp_in_flight(max_in_flight if max_in_flight is not None
                                     else default_in_flight(self._webhook.method_url("")))
-        # a bounded number of requests at once, whichever threads send them; the bucket paces them all
-        self._slots = threading.BoundedSemaphore(in_flight)
+        # a bounded number of requests at once, whichever threads send them; the bucket paces them all. The caller's
+        # own requests (lookups a sync waits for) go before the write batches queued on the lanes (Turns)
+        self._slots = Turns(in_flight)
         self._in_flight = InFlight(in_flight)
         #: bounded retries; plain attributes so a caller (or a test) may tune them
         self.max_limit_retries = 6
@@ -221,10 +222,8 @@ class Bitrix24Client:
 
         ``defer_after``: a batch whose methods would first have to wait longer than this for their operating budget
         is not sent but handed back as :class:`OutOfBudget` — the sync runs other entities meanwhile."""
-        if defer_after is None:
-            return self._in_flight.stream(self.batch, cancel=cancel)
-
         def send(commands: Commands) -> BatchResult:
+            self._local.queued = True  # a lane's write: the caller's own requests go first (Turns)
             self._local.defer_after = defer_after  # read (and cleared) by the batch's first admission
             try:
                 return self.batch(commands)
@@ -322,7 +321,7 @@ class Bitrix24Client:
 
     # ----- transport -----------------------------------------------------------------------------
     def _request(self, method: str, params: dict, *, is_read: bool, billed: list[str]) -> dict:
-        with self._slots:
+        with self._slots.hold(urgent=not getattr(self._local, "queued", False)):
             return self._exchange(method, params, is_read=is_read, billed=billed)
 
     def _exchange(self, method: str, params: dict, *, is_read: bool, billed: list[str]) -> dict:
@@ -333,7 +332,7 @@ class Bitrix24Client:
             raise_if_cancelled(self._cancel)
             reservation = self._wait_for_operating_budget(billed)
             try:
-                self._bucket.acquire()
+                self._bucket.acquire(urgent=not getattr(self._local, "queued", False))
                 raise_if_cancelled(self._cancel)
                 url = self._webhook.method_url(method)
                 log.debug("Bitrix24 POST %s", self._webhook.masked + method)

@@ -15,13 +15,53 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .envelope import TimeInfo
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
+
+
+class Turns:
+    """At most ``limit`` holders at once, handed out in order of arrival — except that callers marked *urgent* go
+    before all the others waiting. A sync run's own requests (the lookup that must come back before the next slice
+    can be written) are urgent; the write batches queued on the lanes are not: without this a lookup competed with
+    16 queued writes for every slot and waited ~8 s for each request (measured on the 20 000-product catalogue)."""
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._cond = threading.Condition()
+        self._urgent: deque[object] = deque()
+        self._others: deque[object] = deque()
+
+    @contextmanager
+    def hold(self, urgent: bool = False) -> Iterator[None]:
+        ticket = object()
+        line = self._urgent if urgent else self._others
+        with self._cond:
+            line.append(ticket)
+            try:
+                while not (self._free > 0 and self._first() is ticket):
+                    self._cond.wait()
+            finally:
+                line.remove(ticket)
+            self._free -= 1
+            self._cond.notify_all()  # the next in line may go too while slots are free
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._free += 1
+                self._cond.notify_all()
+
+    def _first(self) -> object | None:
+        if self._urgent:
+            return self._urgent[0]
+        return self._others[0] if self._others else None
 
 
 class LeakyBucket:
@@ -37,6 +77,8 @@ class LeakyBucket:
         # shared by the requests in flight. A thread that must wait sleeps holding the lock: the threads behind it
         # would have to wait for the same drain anyway, and this way each leaves exactly 1/rate after the previous
         self._lock = threading.Lock()
+        # who sleeps next: in order of arrival, urgent callers first (see Turns)
+        self._turns = Turns(1)
 
     def _drain(self) -> None:
         now = self._clock()
@@ -45,9 +87,9 @@ class LeakyBucket:
         self._level = max(0.0, self._level - elapsed * self.rate)
         self._updated = max(self._updated, now)
 
-    def acquire(self) -> float:
+    def acquire(self, urgent: bool = False) -> float:
         """Take one slot, sleeping first if the bucket is full. Returns the seconds waited."""
-        with self._lock:
+        with self._turns.hold(urgent), self._lock:
             self._drain()
             waited = 0.0
             if self._level + 1 > self.burst:
