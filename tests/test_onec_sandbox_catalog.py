@@ -178,3 +178,26 @@ def test_bulk_generator(fresh: OneCSandbox):
     assert len(prices) == 600
     stock = onec.balance_many(FREE_STOCK, "Склад_Key", made["warehouses"], dimensions=["Номенклатура", "Склад"])
     assert 800 < len(stock) <= 900
+
+
+def test_conditions_on_a_key_answer_as_a_full_scan_does(fresh: OneCSandbox):
+    """The sandbox takes records for ``(Поле eq guid'…' or …)`` from an index (CPU only): the answer is the one a
+    condition it cannot index — here the same keys plus a term on another field no record has — gives."""
+    made = fresh.load_bulk_catalog(120, price_types=2, warehouses=3)
+    onec = client(fresh)
+    products = made["products"][::12]  # short enough for the IIS query-string limit
+    keys = " or ".join(f"Номенклатура_Key eq guid'{p}'" for p in products)
+    nobody = "Номенклатура_Key eq guid'00000000-0000-0000-0000-000000000001'"
+    for register, function, other, extra in ((PRICES, "SliceLast", "ВидЦены_Key", {}),
+                                             (FREE_STOCK, "Balance", "Склад_Key",
+                                              {"dimensions": ["Номенклатура", "Склад"]})):
+        stray = f"{other} eq guid'00000000-0000-0000-0000-000000000002'"
+        indexed = onec.virtual_table(register, function, condition=f"({keys} or {nobody})", **extra)
+        scanned = onec.virtual_table(register, function, condition=f"({keys} or {stray})", **extra)
+        assert indexed and sorted(map(repr, indexed)) == sorted(map(repr, scanned))
+    price_type = made["price_types"][0]
+    before = onec.virtual_table(PRICES, "SliceLast", condition=f"({keys}) and (ВидЦены_Key eq guid'{price_type}')")
+    fresh.set_price(products[0], price_type, 777)  # a write: the index is rebuilt
+    after = {r["Номенклатура_Key"]: r["Цена"] for r in onec.virtual_table(
+        PRICES, "SliceLast", condition=f"({keys}) and (ВидЦены_Key eq guid'{price_type}')")}
+    assert len(after) == len(before) == len(products) and after[products[0]] == Decimal("777")

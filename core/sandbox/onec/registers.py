@@ -60,8 +60,8 @@ def handle(service: ODataService, req: Request, name: str, tail: str | None) -> 
     if req.method != "GET":
         raise ODataFault(405, "19", "HTTP-метод не допускается для данного ресурса")
     args = _arguments(call.group("args") or "", req.params)
-    records = [r for r in service.store.snapshot(register.record_type_name) if r.get("Active", True)]
     condition = args.get("Condition")
+    records = [r for r in _candidates(service, register, condition) if r.get("Active", True)]
     if condition:
         predicate = compile_filter(condition, service.model, register.record_set, service._resolve)
         records = [r for r in records if predicate(r)]
@@ -71,6 +71,30 @@ def handle(service: ODataService, req: Request, name: str, tail: str | None) -> 
     else:
         result_def, rows = register.record_set, _slice(register, records, period, last=func == "SliceLast")
     return _respond(service, req, result_def, rows)
+
+
+_KEY_TERM_RE = re.compile(r"^(\w+) eq guid'([0-9a-fA-F-]{36})'$")
+_GROUP_RE = re.compile(r"^\(([^()]*)\)(?:\s+and\s+(.*))?$", re.S | re.I)
+_OR_RE = re.compile(r"\s+or\s+", re.I)
+
+
+def _candidates(service: ODataService, register: RegisterDef, condition: str | None) -> list[dict[str, Any]]:
+    """The records the condition can match, in snapshot order. A condition that starts with ``(Поле eq guid'…' or
+    …)`` on one field, and-ed with at most one more group, can only match records with one of those values: they are
+    taken from the set's index instead of testing every record (the predicate still decides). Anything else: all."""
+    match = _GROUP_RE.match((condition or "").strip())
+    rest = match.group(2) if match else None
+    if match is None or (rest is not None and _OR_RE.search(rest) and not re.fullmatch(r"\([^()]*\)", rest.strip())):
+        return service.store.snapshot(register.record_type_name)
+    terms = [_KEY_TERM_RE.match(term.strip()) for term in _OR_RE.split(match.group(1))]
+    fields = {term.group(1) for term in terms if term}
+    known = {prop.name for prop in register.record_set.props}
+    if not terms or not all(terms) or len(fields) != 1 or not fields <= known:
+        return service.store.snapshot(register.record_type_name)
+    by_value = service.store.index(register.record_type_name, fields.pop())
+    wanted = {term.group(2).lower() for term in terms if term}
+    found = [entry for value in wanted for entry in by_value.get(value, ())]
+    return [row for _, row in sorted(found, key=lambda entry: entry[0])]
 
 
 def _arguments(text: str, query: dict[str, str]) -> dict[str, str]:
