@@ -163,6 +163,16 @@ class ProductPipeline(CatalogPipeline):
                                    if isinstance(r, dict) and not b24catalog.is_onec_identity(r.get("xmlId"))]
 
     def _duplicates_from_index(self, items: list[Item]) -> None:
+        by_article = self._article_index()
+        for item in items:
+            item.duplicates = list(by_article.get(item.record.article.casefold(), []))
+
+    def _article_index(self) -> dict[str, list[tuple[str, str]]]:
+        """Article → the portal's products without a 1C identity, read once per run: every slice of a first load
+        used to list the whole catalogue again (20 000 products: 8 requests of 2 500 rows per slice), while the
+        products this run writes carry 1C identities and never belong to the index anyway."""
+        if hasattr(self, "_by_article"):
+            return self._by_article
         info = self.info
         assert self.b24 is not None and info.article_property is not None
         by_article: dict[str, list[tuple[str, str]]] = {}
@@ -173,8 +183,8 @@ class ProductPipeline(CatalogPipeline):
             article = prop.get("value") if isinstance(prop, dict) else prop
             if article and not b24catalog.is_onec_identity(row.get("xmlId")):
                 by_article.setdefault(str(article).casefold(), []).append((str(row["id"]), str(row.get("name") or "")))
-        for item in items:
-            item.duplicates = list(by_article.get(item.record.article.casefold(), []))
+        self._by_article = by_article
+        return by_article
 
     # ==== target: write =============================================================================================
     def commands(self, k: int, item: Item) -> Commands:
