@@ -205,6 +205,10 @@ class Stream(Generic[Job, Result]):
         self._futures[index] = self._pool.submit(self._run, job)
         return index
 
+    def futures(self, indices: set[int]) -> list[Future[Result]]:
+        """The jobs among these that are not collected yet, to wait on together with other work."""
+        return [self._futures[i] for i in indices if i in self._futures]
+
     def stop(self) -> None:
         """No further job starts; those on the wire finish (their outcomes are still collected)."""
         self._stopped.set()

@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +73,20 @@ class _Sent:
     claims: frozenset[str] | None  # None: may be found by any later lookup (Pipeline.claims)
 
 
+@dataclass
+class Waiting:
+    """An entity's turn that cannot go on until one of these writes is answered."""
+
+    futures: list[Future[Any]]
+
+    def ready(self) -> bool:
+        return not self.futures or any(future.done() for future in self.futures)
+
+    def block(self, timeout: float | None = None) -> None:
+        if self.futures:
+            wait(self.futures, timeout=timeout, return_when=FIRST_COMPLETED)
+
+
 #: a write that would first wait longer than this for a method's operating budget is held back when the runner
 #: has other entities to run meanwhile (``EntitySync(may_pause=True)``)
 DEFER_AFTER_S = 30.0
@@ -111,14 +127,39 @@ class EntitySync:
 
     # ==== 1. what changed at the source =============================================================================
     def run(self) -> None:
-        ctx, p = self.ctx, self.p
-        ctx.progress(STAGES["poll"], entity=self.entity)
-        versions = p.poll()
-        ctx.check_cancelled()
-        stored = self.store.versions(p.version_side, self.entity)
+        for step in self.steps():
+            if step is not None:
+                step.block()
+
+    def steps(self, *, first: int = MIN_SLICE) -> Iterator[Waiting | None]:
+        """:meth:`run` in turns: yields after each slice is queued for writing (``None``) and while the writes it
+        must settle before going on are on the wire (:class:`Waiting`), so the runner can take turns between
+        entities that run alongside each other (prices following products) and sleep only when all of them wait.
+        Closing the generator early settles what is on the wire, like an error would. ``first``: the first slice's
+        size (small, so the first writes start soon, unless the lanes are busy with another entity's writes)."""
+        self.ctx.progress(STAGES["poll"], entity=self.entity)
+        versions = self.p.poll()
         for leftover in self.store.outbox():
             if leftover.entity == self.entity and leftover.onec_ref:
                 self._stale_outbox.setdefault(leftover.onec_ref, []).append(leftover.id)
+        yield from self._polled(versions, first=first)
+
+    def again(self) -> Iterator[Waiting | None]:
+        """Poll once more later in the same run, a followed dependency having written since
+        (``Pipeline.follows``): what is dirty now — the records whose dependency got linked meanwhile, and what a
+        pause left — is synced the same way. The pipeline keeps what it read from the source at the first poll
+        (``Pipeline.poll_again``)."""
+        self.paused = False
+        self._recovered, self._retry_pass, self._sent = [], False, {}
+        self.ctx.progress(STAGES["poll"], entity=self.entity)
+        # whole slices from the start: the lanes are busy with the followed entity's writes already, and a turn of
+        # it is a whole slice too
+        yield from self._polled(self.p.poll_again(), first=self.p.process_chunk)
+
+    def _polled(self, versions: dict[str, str], *, first: int = MIN_SLICE) -> Iterator[Waiting | None]:
+        ctx, p = self.ctx, self.p
+        ctx.check_cancelled()
+        stored = self.store.versions(p.version_side, self.entity)
         dirty = {key: version for key, version in versions.items()
                  if key in self._stale_outbox or stored.get(key, ("", ""))[0] != version}
         if self._seen is None:
@@ -132,12 +173,17 @@ class EntitySync:
         if not dirty:
             ctx.progress(STAGES["no_changes"], len(versions), len(versions), entity=self.entity)
             return
-        self._work(dirty)
+        yield from self._work(dirty, first=first)
 
     @property
     def wrote(self) -> int:
         """Records whose writes were settled in this run (for the runner's rounds)."""
         return self._settled
+
+    @property
+    def outstanding(self) -> int:
+        """Records of the last poll (or resume) not settled yet."""
+        return len(self._dirty.keys() - self._settled_keys)
 
     def budget_wait(self) -> float:
         """Seconds this paused entity's write methods still wait for their operating budget (0: it may go on)."""
@@ -146,16 +192,16 @@ class EntitySync:
             return 0.0
         return float(b24.budget_pause(set(self._calls)))
 
-    def resume(self) -> None:
+    def resume(self) -> Iterator[Waiting | None]:
         """Go on after a pause (the runner ran other entities meanwhile): the records of the first poll that are
-        not settled yet, without polling again."""
+        not settled yet, without polling again (a slice at a time, like :meth:`steps`)."""
         remaining = {key: version for key, version in self._dirty.items() if key not in self._settled_keys}
         self.paused = False
         self._recovered, self._retry_pass, self._sent = [], False, {}
         if remaining:
-            self._work(remaining, first=self.p.process_chunk)
+            yield from self._work(remaining, first=self.p.process_chunk)
 
-    def _work(self, dirty: dict[str, str], *, first: int = MIN_SLICE) -> None:
+    def _work(self, dirty: dict[str, str], *, first: int = MIN_SLICE) -> Iterator[Waiting | None]:
         ctx, p = self.ctx, self.p
         self._dirty = dirty
         keys = list(dirty)
@@ -175,14 +221,18 @@ class EntitySync:
                         ahead = reader.submit(slices[number + 1])
                     self._slice_no = number
                     self.process({key: dirty[key] for key in keys_of_slice}, read=current)
-                self._settle_writes(all_of_them=True)
+                    # bounded: while this slice is on the wire the next one is read, mapped and queued behind it;
+                    # the slice before this one is settled now (two slices in memory at most)
+                    yield from self._until_settled()
+                    yield  # a slice is a turn: others may go now
+                yield from self._until_settled(all_of_them=True)
                 if self._recovered and not self.paused:
                     # answers were lost; what the target stored was found by identity: finish those records now, once
                     recovered, self._recovered = self._recovered, []
                     self._retry_pass = True
                     self._slice_no += 1
                     self.process({item.key: item.version for item in recovered})
-                    self._settle_writes(all_of_them=True)
+                    yield from self._until_settled(all_of_them=True)
                 finished = True
             finally:
                 self._reader = None
@@ -330,9 +380,6 @@ class EntitySync:
             index = self._writes.submit(commands)
             self._sent[index] = _Sent(batch, commands, self._slice_no, self._claims_of(item for item, _ in batch))
         self._report_writes()
-        # bounded: while this slice is on the wire the next one is read, mapped and queued behind it; the slice
-        # before this one is settled now (two slices in memory at most)
-        self._settle_writes()
 
     def _claims_of(self, items: Any) -> frozenset[str] | None:
         claims: set[str] = set()
@@ -353,12 +400,20 @@ class EntitySync:
         if held:
             self._collect(held)
 
-    def _settle_writes(self, *, all_of_them: bool = False) -> None:
-        """Settle what has been answered; wait for the batches of earlier slices (or for every batch)."""
+    def _until_settled(self, *, all_of_them: bool = False) -> Iterator[Waiting | None]:
+        """Settle what has been answered, until the batches of earlier slices (or every batch) are; while they are
+        on the wire, yield :class:`Waiting` — the runner gives the turn to another entity meanwhile."""
         if self._writes is None:
             return
-        wait_for = {index for index, sent in self._sent.items() if all_of_them or sent.slice_no < self._slice_no}
-        self._collect(wait_for)
+        while True:
+            for index, outcome in self._writes.collect():
+                self._settle_sent(self._sent.pop(index), outcome)
+            self._report_writes()
+            wait_for = {index for index, sent in self._sent.items()
+                        if all_of_them or sent.slice_no < self._slice_no}
+            if not wait_for:
+                break
+            yield Waiting(self._writes.futures(wait_for))
         # the portal unreachable, a Stop…: no batch starts after it; end the entity here rather than map more
         self._writes.raise_if_failed()
 

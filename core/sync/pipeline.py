@@ -92,6 +92,10 @@ class Pipeline(ABC):
     target_type: ClassVar[str]
     #: entities whose links this one needs (written first in a run)
     depends_on: ClassVar[tuple[str, ...]] = ()
+    #: dependencies this entity can run alongside, taking their records as they are written: its poll offers only
+    #: the records whose dependency is linked, and :meth:`poll_again` later in the run offers those linked since
+    #: (prices and stock follow products, so their methods spend their own operating budgets in the same windows)
+    follows: ClassVar[tuple[str, ...]] = ()
     #: taken by a run whose profile names no entities; False = only when the profile lists it (an entity that needs
     #: the admin's choices first, like the catalogue's price types and warehouses)
     enabled_by_default: ClassVar[bool] = True
@@ -130,6 +134,11 @@ class Pipeline(ABC):
     @abstractmethod
     def poll(self) -> dict[str, str]:
         """Every live record's key → its effective version, read cheaply (no full rows)."""
+
+    def poll_again(self) -> dict[str, str]:
+        """:meth:`poll` once more in the same run, after a followed dependency wrote (see ``follows``). A pipeline
+        that read its source at the first poll may keep that and only recompute what depends on the links."""
+        return self.poll()
 
     @abstractmethod
     def read(self, keys: list[str]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class PricePipeline(CatalogPipeline):
     label = "Цены"
     target_type = "price"
     depends_on = ("product", "price_type")
+    follows = ("product",)
     reason_codes: ClassVar[dict[str, str]] = {"created": "prices_written", "updated": "prices_updated",
                                               "dry_run_create": "prices_dry_run", "dry_run_update": "prices_dry_run",
                                               "dry_run_link": "prices_dry_run",
@@ -73,6 +74,14 @@ class PricePipeline(CatalogPipeline):
                         self.store.save_version("onec", PENDING, product, token)
                     for ref, version in changed.items():
                         self.store.save_version("onec", DOCUMENT_VERSIONS, ref, version)
+        self._pending = pending
+        return self.poll_again()
+
+    def poll_again(self) -> dict[str, str]:
+        """The documents read by the first poll, with the products linked by now (prices follow products)."""
+        if not hasattr(self, "_pending"):
+            return self.poll()
+        pending = self._pending
         products = self.linked_ids("product")
         types = self._types_signature()
         # the product's portal id and the chosen price types are part of the version: a product linked later, or a

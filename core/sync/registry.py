@@ -25,10 +25,11 @@ PIPELINES: list[type[Pipeline]] = [
     CounterpartyPipeline,
     ContactPipeline,
     ProductGroupPipeline,
-    ProductPipeline,
+    # price types and warehouses before products: prices and stock then follow products as they are written
     PriceTypePipeline,
-    PricePipeline,
     WarehousePipeline,
+    ProductPipeline,
+    PricePipeline,
     StockPipeline,
     SalesOrderPipeline,
     CustomerPathPipeline,

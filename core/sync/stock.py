@@ -47,6 +47,7 @@ class StockPipeline(CatalogPipeline):
     label = "Остатки"
     target_type = "stock"
     depends_on = ("product", "warehouse")
+    follows = ("product",)
     reason_codes: ClassVar[dict[str, str]] = {"created": "stock_written", "updated": "stock_updated",
                                               "dry_run_create": "stock_dry_run", "dry_run_update": "stock_dry_run",
                                               "dry_run_link": "stock_dry_run",
@@ -114,6 +115,17 @@ class StockPipeline(CatalogPipeline):
                     self.store.save_version("onec", PENDING, product, token)
                 for key, value in new_state.items():
                     self.store.save_version("onec", STATE, key, value)
+        self._pending = pending
+        return self.poll_again()
+
+    def poll_again(self) -> dict[str, str]:
+        """The movements (or balances) read by the first poll, with the products linked by now (stock follows
+        products; the balances of a full read stay in memory for :meth:`read`)."""
+        if not hasattr(self, "_pending"):
+            return self.poll()
+        if not self._warehouses():
+            return {}
+        pending = self._pending
         products = self.linked_ids("product")
         stores = hashlib.sha1(repr(sorted(self._warehouses().items())).encode()).hexdigest()[:10]
         # the kind of stock and the portal's inventory mode are part of the version: switching either rewrites stock
