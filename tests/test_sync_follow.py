@@ -7,11 +7,13 @@ in which the portal stored the writes and on counts — never on timings.
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import pytest
 
+from core.errors import Cancelled
 from core.state.store import StateStore
 from core.sync import registry, runner
 from core.sync.context import RunContext
@@ -25,10 +27,15 @@ KEYS = [f"{i:08x}-0000-0000-0000-000000000000" for i in range(1, 1001)]
 class KindsPortal(ToyPortal):
     """Every ``<kind>.add`` is stored (in the order the portal ran it)."""
 
+    stop: threading.Event | None = None  # set («Остановить») once the portal has stored ``stop_after`` writes
+    stop_after = 0
+
     def _run(self, method: str, params: dict[str, Any]) -> Any:
+        if self.stop is not None and len(self.writes) == self.stop_after:
+            self.stop.set()
         self.writes.append(method)
         new_id = str(len(self.rows) + 100)
-        self.rows[new_id] = {"ID": new_id, **params["fields"]}
+        self.rows[new_id] = {"ID": new_id, "kind": method.split(".")[0], **params["fields"]}
         return int(new_id)
 
 
@@ -111,8 +118,8 @@ def toy_run(home, monkeypatch):
     profile = SimpleNamespace(entities=[], originator_id="1C:test", entity_settings={})
     table: dict[str, Any] = {"leader": {}, "follower": {}, "sibling": {}, "after": {}}
 
-    def run() -> RunContext:
-        ctx = RunContext(store=store, run_id=store.start_run("test", False), dry_run=False)
+    def run(cancel: threading.Event | None = None) -> RunContext:
+        ctx = RunContext(store=store, run_id=store.start_run("test", False), dry_run=False, cancel=cancel)
         errors = SyncRunner._run_pipelines(ctx, profile, table, None, portal)  # type: ignore[arg-type]
         assert errors == []
         return ctx
@@ -150,3 +157,19 @@ def test_followers_take_turns_with_their_leader_and_read_their_source_once(toy_r
     assert store.outbox() == []
     again = run()
     assert portal.writes == writes and again.per_entity["follower"]["unchanged"] == len(KEYS)
+
+
+def test_a_stop_while_followers_run_loses_and_doubles_nothing(toy_run):
+    store, portal, run = toy_run
+    portal.stop, portal.stop_after = threading.Event(), 900  # leader and followers are all on the wire by then
+    with pytest.raises(Cancelled):
+        run(cancel=portal.stop)
+    stopped_at = len(portal.writes)
+    assert {"leader.add", "follower.add", "sibling.add"} <= set(portal.writes) and stopped_at < 3 * len(KEYS)
+    assert all(item.state not in ("pending", "in_flight") for item in store.outbox())
+    portal.stop = None
+    ctx = run()
+    for kind in ("leader", "follower", "sibling", "after"):
+        stored = [row["XML_ID"] for row in portal.rows.values() if row["kind"] == kind]
+        assert sorted(stored) == sorted(KEYS), kind  # every record once over both runs
+    assert not ctx.counts.get("failed") and store.outbox() == []
