@@ -175,6 +175,26 @@ def test_a_command_refused_inside_a_batch_marks_its_method_spent_until_the_reset
     assert tracker.pause_before("catalog.price.modify") == pytest.approx(200)
 
 
+def test_a_probe_refused_whole_waits_a_basket_before_the_next_one():
+    """After a reset the basket that fell out was too small: the probe batch is refused whole, its answer names no
+    reset. The next probe waits a basket's span instead of following at once (a refused batch every 2–3 s)."""
+    fake = FakeTime()
+    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
+    tracker.record("catalog.product.add", TimeInfo(processing=0.05, operating=470.0,
+                                                   operating_reset_at=fake.now + 5))
+    fake.now += 5
+    tracker.forget("catalog.product.add")
+    pause, probe = tracker.admit({"catalog.product.add": 50})
+    assert pause == 0  # the probe goes
+    tracker.blocked("catalog.product.add")  # every command of it refused: no time, no reset in the answer
+    tracker.release(probe)
+    assert tracker.admit({"catalog.product.add": 50})[0] == pytest.approx(60)
+    assert tracker.soonest_reset() == pytest.approx(60)
+    fake.now += 60
+    tracker.forget("catalog.product.add")
+    assert tracker.admit({"catalog.product.add": 50})[0] == 0  # the next probe, a basket later
+
+
 def test_batches_in_flight_against_a_small_budget_draw_no_429(tmp_path: Path):
     """Four batches of 20 adds at once against a budget of 60 calls (0.05 s a call, 3 s): without reserving what
     is on the wire the first waves would overrun it and the portal would refuse commands inside the batches. Real

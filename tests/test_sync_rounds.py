@@ -46,7 +46,7 @@ def small_budget(home: AppPaths, tmp_path, monkeypatch) -> Iterator[tuple[AppPat
     monkeypatch.setattr(engine, "DEFER_AFTER_S", 0.5)  # pause rather than wait for resets a second away
     # the client knows the cloud's 480 s with a 20 s margin; here the portal's limit is LIMIT
     monkeypatch.setattr(OperatingTracker.__init__, "__kwdefaults__", {"limit": LIMIT, "margin": 0.5,
-                                                                      "clock": time.time})
+                                                                      "clock": time.time, "blocked_retry": 0.3})
     types = {"chosen": made["price_types"], "base": made["price_types"][0]}
     stores = {"chosen": made["warehouses"]}
     profile = Profile(onec_url=onec.url, onec_user=USER, bitrix24_url="https://127.0.0.1",
