@@ -201,7 +201,7 @@ class _Schedule:
         self.broken: dict[str, SyncBridgeError] = {}
         self.seen: dict[str, set[str]] = {}
         self.paused: dict[str, EntitySync] = {}
-        self.finished: dict[str, EntitySync] = {}  # an entity's last sync, for polling again (followers)
+        self.finished: dict[str, EntitySync] = {}  # a follower's last sync, for polling again
         self.active: dict[str, _Running] = {}
         # records each entity has written in this run, and what its dependencies had written when it last polled:
         # an entity runs again when a dependency wrote something since (prices see the products linked meanwhile)
@@ -403,7 +403,9 @@ class _Schedule:
         self.wrote_total[entity] = self.wrote_total.get(entity, 0) + delta
         if running.sync.paused:
             self.paused[entity] = running.sync
-        else:
+        elif running.cls.follows:
+            # only a follower polls again from its last sync; anyone else's (with its pipeline's caches: a portal
+            # index, balances) is let go at once
             self.finished[entity] = running.sync
 
     def _broke(self, cls: type[Pipeline], exc: SyncBridgeError) -> None:
