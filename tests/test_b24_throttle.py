@@ -290,3 +290,27 @@ def test_turns_let_as_many_through_as_there_are_slots():
     for thread in threads:
         thread.join(5)
     assert most == 3 and inside == 0
+
+
+def test_once_the_reset_passed_unannounced_one_request_probes_before_the_rest_go():
+    """Batches deferred while the budget was spent come back after the reset without anyone having waited it out
+    (so nobody called forget). The sum the tracker holds is stale — the basket that fell out may have been small —
+    so the first batch probes and the others wait for its answer instead of all going on the old figure."""
+    fake = FakeTime()
+    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
+    tracker.record("catalog.product.add", TimeInfo(processing=0.04, operating=459.0,
+                                                   operating_reset_at=fake.now + 30))
+    assert tracker.admit({"catalog.product.add": 50})[0] == pytest.approx(30)
+    fake.now += 31
+    pause, probe = tracker.admit({"catalog.product.add": 50})
+    assert pause == 0
+    waiting = [tracker.admit({"catalog.product.add": 50})[0] for _ in range(15)]
+    assert all(0 < pause <= 0.5 for pause in waiting)  # the other lanes wait for the probe's answer
+    tracker.record("catalog.product.add", TimeInfo(processing=0.04, operating=452.0,
+                                                   operating_reset_at=fake.now + 60))  # a small basket fell out
+    tracker.release(probe)
+    # 452 + 2 s per batch on the wire + the last one's own 49 calls stay under 460: four batches, not fifteen
+    admitted = 0
+    while tracker.admit({"catalog.product.add": 50})[0] == 0:
+        admitted += 1
+    assert admitted == 4

@@ -233,7 +233,16 @@ class OperatingTracker:
         projected = budget.operating + reserved + max(0, calls - 1) * cost
         if projected < self.limit - self.margin:
             return 0.0
-        return max(0.0, budget.reset_at - self._clock())
+        wait = budget.reset_at - self._clock()
+        if wait > 0:
+            return wait
+        # The reset passed, but no answer since has told how much fell out with the oldest basket — it may have
+        # been a small one. Batches deferred while the budget was spent come back now without having slept (so
+        # nobody called forget): without this all 16 lanes went at once on the stale sum, 800 calls, and the portal
+        # refused 250 of them (20 000 products, window 2/3 boundary). One probes, the others wait for its answer.
+        del self._budgets[name]
+        self._probing.add(name)
+        return PROBE_WAIT if self._on_wire.get(name, 0) > 0 else 0.0
 
     def soonest_reset(self) -> float | None:
         """Seconds until the soonest reset among the methods whose budget is spent (None when none is)."""
