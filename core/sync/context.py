@@ -34,6 +34,9 @@ class RunContext:
     counts: Counter[str] = field(default_factory=Counter)  # the whole run
     per_entity: dict[str, Counter[str]] = field(default_factory=dict)  # the same counts per entity
     planned: list[dict[str, Any]] = field(default_factory=list)  # dry-run plan lines for the CLI
+    #: what the pipelines of one run read once from a side and share (the portal's catalogue ids): a pipeline that
+    #: changes such facts in the portal keeps them current here
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def count(self, entity: str, key: str, n: int = 1) -> None:
         self.counts[key] += n
