@@ -249,6 +249,45 @@ def test_lost_answer_on_product_writes_is_recovered_without_duplicates(world: Wo
     assert {product_ref(i.key) for i in ITEMS if not i.deleted} <= set(counts)
 
 
+@pytest.mark.parametrize("fresh", [True, False])
+def test_the_whole_catalogue_read_stands_in_for_identity_lookups_while_fresh(world: World,
+                                                                           monkeypatch: pytest.MonkeyPatch,
+                                                                           fresh: bool):
+    """A slice with many new products reads the portal's whole catalogue once (for the article index); while that
+    read is fresh its xmlIds answer the slices' identity questions, once too old every slice asks again. Either
+    way the imported electrodes are linked, not doubled."""
+    from core.sync import products
+
+    monkeypatch.setattr(products, "INDEX_THRESHOLD", 0)
+    if not fresh:
+        monkeypatch.setattr(products, "CENSUS_FRESH", -1.0)
+    report = world.sync()
+    assert report.status in ("ok", "partial"), report.error
+    log = world.b24.request_log()
+    assert log.count("catalog.product.list") == 1  # the one whole-catalogue read
+    assert ("batch:catalog.product.list" in log) is not fresh  # the slices' own questions
+    assert sum(1 for p in world.b24.entities("product") if p["xmlId"] == ELECTRODES_ONEC_REF) == 1
+    assert {product_ref(i.key) for i in ITEMS if not i.deleted} <= {p["xmlId"] for p in world.b24.entities("product")}
+
+
+def test_a_lost_answer_is_probed_by_a_fresh_question_not_the_catalogue_read(world: World,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    """The whole-catalogue read was made before this run's writes: it cannot tell whether a write whose answer was
+    lost landed. The probe asks the portal; nothing is created twice."""
+    from core.sync import products
+
+    monkeypatch.setattr(products, "INDEX_THRESHOLD", 0)
+    world.b24.inject_fault("batch:catalog.product.add", "reset_after_write")
+    world.sync()
+    assert "batch:catalog.product.list" in world.b24.request_log()  # the probe's own question
+    counts: dict[str, int] = {}
+    for product in world.b24.entities("product"):
+        counts[product["xmlId"]] = counts.get(product["xmlId"], 0) + 1
+    assert all(n == 1 for n in counts.values()), counts
+    world.sync()
+    assert {product_ref(i.key) for i in ITEMS if not i.deleted} <= {p["xmlId"] for p in world.b24.entities("product")}
+
+
 def test_dry_run_lists_per_entity_and_writes_nothing(world: World):
     mark = len(world.b24.request_log())
     report = world.sync(dry_run=True)

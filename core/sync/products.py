@@ -11,6 +11,8 @@ also has) is written without it and journaled on the product.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -26,6 +28,16 @@ ZERO_REF = "00000000-0000-0000-0000-000000000000"
 #: above this many new products, the portal's products are read once (2,500 per request) instead of one question
 #: per article
 INDEX_THRESHOLD = 80
+#: seconds the run's whole-catalogue read stands in for the per-slice identity lookups: a product another program
+#: gives one of our xmlIds later is found by the next slice's own question
+CENSUS_FRESH = 120.0
+
+
+@dataclass
+class _Census:
+    read_at: float  # time.monotonic() when the read began
+    by_xml_id: dict[str, dict[str, Any]]  # 1C ref (lower case) → portal row
+    by_article: dict[str, list[tuple[str, str]]]  # article (casefold) → (id, name) of products without a 1C identity
 
 
 def _rate_text(rate: Decimal | None) -> str:
@@ -41,6 +53,11 @@ class ProductPipeline(CatalogPipeline):
     field_labels: ClassVar[dict[str, str]] = {
         "name": "наименование", "measure": "единица измерения", "vatId": "ставка НДС", "active": "активность",
         "iblockSectionId": "группа", "vatIncluded": "НДС в цене"}
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        self._census: _Census | None = None
+        self._sent: set[str] = set()  # keys whose writes this run has prepared (lower case)
 
     # ==== source: 1C ================================================================================================
     def poll(self) -> dict[str, str]:
@@ -108,7 +125,10 @@ class ProductPipeline(CatalogPipeline):
     def lookup(self, items: list[Item]) -> None:
         if not items:
             return
-        found = self.find_by_xml_id(items, lambda refs: b24catalog.products_by_xml_id(self.info, refs), "products")
+        found = self._from_census(items)
+        if found is None:
+            found = self.find_by_xml_id(items, lambda refs: b24catalog.products_by_xml_id(self.info, refs),
+                                        "products")
         if found is None:
             self.fail_lookup(items)
             return
@@ -126,6 +146,20 @@ class ProductPipeline(CatalogPipeline):
                 log.info("product %s of %s is gone from the portal", item.target_id, item.key)
                 self.forget_link(item)
 
+    def _from_census(self, items: list[Item]) -> dict[str, dict[str, Any]] | None:
+        """The portal rows of these items from the run's whole-catalogue read, or None when it cannot answer for
+        all of them: the read is older than ``CENSUS_FRESH``, or this run has sent a write for one of them since
+        (a lost answer's probe, a retry — only a fresh question tells whether that write landed). A slice with many
+        new products reads the catalogue once for the article index anyway; on a first load of 1,000 products that
+        read answers every slice, 4 of 75 requests fewer."""
+        census = self._census
+        if census is None and sum(1 for item in items if item.action == "create") > INDEX_THRESHOLD:
+            census = self._read_census()
+        if census is None or time.monotonic() - census.read_at > CENSUS_FRESH:
+            return None
+        if any(item.key.lower() in self._sent for item in items):
+            return None
+        return {item.key.lower(): row for item in items if (row := census.by_xml_id.get(item.key.lower()))}
     def claims(self, item: Item) -> frozenset[str]:
         """Nothing beyond the record itself: later slices need not wait for this one's writes
         (a product's lookup finds it by its own xmlId; probable duplicates by article are portal products without a 1C
@@ -163,31 +197,37 @@ class ProductPipeline(CatalogPipeline):
                                    if isinstance(r, dict) and not b24catalog.is_onec_identity(r.get("xmlId"))]
 
     def _duplicates_from_index(self, items: list[Item]) -> None:
-        by_article = self._article_index()
+        by_article = (self._census or self._read_census()).by_article
         for item in items:
             item.duplicates = list(by_article.get(item.record.article.casefold(), []))
 
-    def _article_index(self) -> dict[str, list[tuple[str, str]]]:
-        """Article → the portal's products without a 1C identity, read once per run: every slice of a first load
-        used to list the whole catalogue again (20 000 products: 8 requests of 2 500 rows per slice), while the
-        products this run writes carry 1C identities and never belong to the index anyway."""
-        if hasattr(self, "_by_article"):
-            return self._by_article
+    def _read_census(self) -> _Census:
+        """The portal's whole catalogue, read once per run (2,500 products a request). Its article index serves the
+        whole run: every slice of a first load used to list the catalogue again (20 000 products: 8 requests of
+        2 500 rows per slice), while the products this run writes carry 1C identities and never belong to it. Its
+        xmlIds stand in for the per-slice identity lookups while fresh (:meth:`_from_census`)."""
         info = self.info
-        assert self.b24 is not None and info.article_property is not None
+        assert self.b24 is not None
+        read_at = time.monotonic()
+        by_xml_id: dict[str, dict[str, Any]] = {}
         by_article: dict[str, list[tuple[str, str]]] = {}
-        for row in self.b24.list_all("catalog.product.list", {
-                "filter": {"iblockId": info.iblock_id}, "select": ["id", "iblockId", "name", "xmlId",
-                                                                   info.article_property]}, id_key="id"):
-            prop = row.get(info.article_property)
+        select = [*b24catalog.PRODUCT_SELECT, *([info.article_property] if info.article_property else [])]
+        for row in self.b24.list_all("catalog.product.list", {"filter": {"iblockId": info.iblock_id},
+                                                               "select": select}, id_key="id"):
+            xml_id = row.get("xmlId")
+            if b24catalog.is_onec_identity(xml_id):
+                by_xml_id.setdefault(str(xml_id).lower(), row)
+                continue
+            prop = row.get(info.article_property) if info.article_property else None
             article = prop.get("value") if isinstance(prop, dict) else prop
-            if article and not b24catalog.is_onec_identity(row.get("xmlId")):
+            if article:
                 by_article.setdefault(str(article).casefold(), []).append((str(row["id"]), str(row.get("name") or "")))
-        self._by_article = by_article
-        return by_article
+        self._census = _Census(read_at, by_xml_id, by_article)
+        return self._census
 
     # ==== target: write =============================================================================================
     def commands(self, k: int, item: Item) -> Commands:
+        self._sent.add(item.key.lower())  # from now on only a fresh question tells whether it landed
         fields = {key: value for key, value in item.payload.fields.items() if not key.startswith("_")}
         service = bool(item.payload.fields.get("_service"))
         if item.action == "create":
