@@ -314,3 +314,36 @@ def test_once_the_reset_passed_unannounced_one_request_probes_before_the_rest_go
     while tracker.admit({"catalog.product.add": 50})[0] == 0:
         admitted += 1
     assert admitted == 4
+
+
+def test_a_slot_kept_for_urgent_callers_is_never_taken_by_the_others():
+    """With every other slot held by write batches, a lookup still goes at once instead of waiting for one of them."""
+    turns = Turns(3, kept_for_urgent=1)
+    release = threading.Event()
+    inside: list[str] = []
+
+    def write(name: str) -> None:
+        with turns.hold():
+            inside.append(name)
+            release.wait(5)
+
+    writers = [threading.Thread(target=write, args=(f"w{n}",)) for n in range(3)]
+    for thread in writers:
+        thread.start()
+    deadline = time.monotonic() + 5
+    while len(inside) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.05)
+    assert len(inside) == 2  # the third writer waits: the last slot is kept
+    looked_up = threading.Event()
+
+    def lookup() -> None:
+        with turns.hold(urgent=True):
+            looked_up.set()
+
+    threading.Thread(target=lookup).start()
+    assert looked_up.wait(2)  # the lookup did not wait for a writer to finish
+    release.set()
+    for thread in writers:
+        thread.join(5)
+    assert len(inside) == 3

@@ -141,8 +141,9 @@ class Bitrix24Client:
         in_flight = clamp_in_flight(max_in_flight if max_in_flight is not None
                                     else default_in_flight(self._webhook.method_url("")))
         # a bounded number of requests at once, whichever threads send them; the bucket paces them all. The caller's
-        # own requests (lookups a sync waits for) go before the write batches queued on the lanes (Turns)
-        self._slots = Turns(in_flight)
+        # own requests (lookups a sync waits for) go before the write batches queued on the lanes, and one slot is
+        # kept for them (Turns)
+        self._slots = Turns(in_flight, kept_for_urgent=1)
         self._in_flight = InFlight(in_flight)
         #: bounded retries; plain attributes so a caller (or a test) may tune them
         self.max_limit_retries = 6
