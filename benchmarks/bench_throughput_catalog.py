@@ -264,7 +264,7 @@ def peer_payloads(onec: OneCSandbox, truth: Catalogue, info: Any) -> dict[str, A
     spec = table["product"]
     units = {str(r["Ref_Key"]): r for r in onec.rows(UNITS)}
     vats = {str(r["Ref_Key"]): r for r in onec.rows(VAT_RATES)}
-    product_ns = SimpleNamespace(info=info, spec=spec, _sections=group_ids, _sent=set())
+    product_ns = SimpleNamespace(info=info, spec=spec, _sections=group_ids, note_sent=lambda _item: None)
     price_ns = SimpleNamespace(info=info, _types=lambda: type_ids, _deleted_types=dict)
     stock_ns = SimpleNamespace(info=info, _warehouses=lambda: store_ids, _warehouse_names=dict)
     products, prices, stock = [], [], []

@@ -256,16 +256,19 @@ def test_the_whole_catalogue_read_stands_in_for_identity_lookups_while_fresh(wor
     """A slice with many new products reads the portal's whole catalogue once (for the article index); while that
     read is fresh its xmlIds answer the slices' identity questions, once too old every slice asks again. Either
     way the imported electrodes are linked, not doubled."""
-    from core.sync import products
+    from core.sync import catalog_base, products
 
     monkeypatch.setattr(products, "INDEX_THRESHOLD", 0)
     if not fresh:
-        monkeypatch.setattr(products, "CENSUS_FRESH", -1.0)
+        monkeypatch.setattr(catalog_base, "FRESH_FOR", -1.0)
     report = world.sync()
     assert report.status in ("ok", "partial"), report.error
     log = world.b24.request_log()
     assert log.count("catalog.product.list") == 1  # the one whole-catalogue read
     assert ("batch:catalog.product.list" in log) is not fresh  # the slices' own questions
+    # price types and stores come whole with the catalogue info: asked again only when that read is too old
+    assert log.count("batch:catalog.pricetype.list") == (1 if fresh else 2)
+    assert log.count("batch:catalog.store.list") == (1 if fresh else 2)
     assert sum(1 for p in world.b24.entities("product") if p["xmlId"] == ELECTRODES_ONEC_REF) == 1
     assert {product_ref(i.key) for i in ITEMS if not i.deleted} <= {p["xmlId"] for p in world.b24.entities("product")}
 
@@ -286,6 +289,17 @@ def test_a_lost_answer_is_probed_by_a_fresh_question_not_the_catalogue_read(worl
     assert all(n == 1 for n in counts.values()), counts
     world.sync()
     assert {product_ref(i.key) for i in ITEMS if not i.deleted} <= {p["xmlId"] for p in world.b24.entities("product")}
+
+
+def test_a_lost_answer_on_a_store_is_probed_by_a_fresh_question(world: World):
+    """The catalogue info lists the stores as they were before this run wrote any: a store whose answer was lost is
+    looked up in the portal, not in that list, and is not created twice."""
+    world.b24.inject_fault("batch:catalog.store.add", "reset_after_write")
+    world.sync()
+    assert world.b24.request_log().count("batch:catalog.store.list") >= 2  # the info's, and the probe's own
+    titles = [s["xmlId"] for s in world.b24.entities("store") if s.get("xmlId")]
+    assert len(titles) == len(set(titles))
+    assert {warehouse_ref("main"), warehouse_ref("ekb")} <= set(titles)
 
 
 def test_dry_run_lists_per_entity_and_writes_nothing(world: World):

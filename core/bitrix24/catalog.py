@@ -14,6 +14,7 @@ says how the portal wants it asked (docs:api-reference/catalog/**):
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,9 @@ class CatalogInfo:
     currencies: set[str]
     inventory_management: bool
     base_price_type: int | None = field(default=None)
+    read_at: float = 0.0  # time.monotonic() when the read began
+    #: the lists read whole (``price_types``, ``stores``): a portal with more than a page of them says so with next
+    whole: frozenset[str] = frozenset()
 
     def measure_id(self, okei: str) -> int | None:
         return self.measures.get(okei_key(okei))
@@ -69,6 +73,7 @@ def okei_key(code: Any) -> str:
 
 
 def load_info(b24: Bitrix24Client) -> CatalogInfo:
+    read_at = time.monotonic()
     result = b24.batch({
         "catalogs": ("catalog.catalog.list", {}),
         "measures": ("catalog.measure.list", {"select": ["id", "code"], "order": {"id": "ASC"}}),
@@ -105,6 +110,9 @@ def load_info(b24: Bitrix24Client) -> CatalogInfo:
         currencies=currencies - {""},
         inventory_management=result.result.get("mode") == "Y",
         base_price_type=next((int(t["id"]) for t in types if t.get("base") == "Y"), None),
+        read_at=read_at,
+        whole=frozenset(name for key, name in (("types", "price_types"), ("stores", "stores"))
+                        if key not in result.next),
     )
 
 

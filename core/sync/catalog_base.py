@@ -8,6 +8,7 @@ wizard's catalogue page does that once the admin has chosen price types and ware
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 LOOKUP_REFS = 50  # xmlIds per list command (one page of answers)
 LOOKUP_COMMANDS = 40  # list commands per lookup batch
 CATALOG_INFO = "catalog_info"  # its key in RunContext.shared
+#: seconds a read of the portal made earlier in the run (the catalogue info, the whole product list) stands in for
+#: the slices' own identity questions: a record another program gives one of our xmlIds later is found by a later
+#: slice's own question
+FRESH_FOR = 120.0
 
 #: the catalogue's own wording of the engine's reasons (neutral gender: groups, price types, stores, products)
 CATALOG_REASONS = {
@@ -49,6 +54,22 @@ class CatalogPipeline(Pipeline):
     enabled_by_default: ClassVar[bool] = False
     reason_codes: ClassVar[dict[str, str]] = CATALOG_REASONS
     field_labels: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        self._sent: set[str] = set()  # keys (lower case) whose writes this run has prepared
+
+    def note_sent(self, item: Item) -> None:
+        """Called as a write is prepared: from now on only a fresh question tells whether it landed."""
+        self._sent.add(item.key.lower())
+
+    def may_answer_from(self, read_at: float, items: list[Item]) -> bool:
+        """Whether a read of the portal made at ``read_at`` (earlier in this run) may answer the identity questions
+        of these items: it is younger than FRESH_FOR and this run has sent no write for any of them since — a lost
+        answer's probe and a retry always ask the portal, the earlier read cannot know whether that write landed."""
+        if time.monotonic() - read_at > FRESH_FOR:
+            return False
+        return not any(item.key.lower() in self._sent for item in items)
 
     @property
     def info(self) -> CatalogInfo:
@@ -200,7 +221,9 @@ class NamedCatalogPipeline(CatalogPipeline):
     def lookup(self, items: list[Item]) -> None:
         if not items:
             return
-        found = self.find_by_xml_id(items, self.list_command, self.list_wrapper)
+        found = self._from_info(items)
+        if found is None:
+            found = self.find_by_xml_id(items, self.list_command, self.list_wrapper)
         if found is None:
             self.fail_lookup(items)
             return
@@ -217,6 +240,15 @@ class NamedCatalogPipeline(CatalogPipeline):
                 self.forget_link(item)
             self.after_lookup(item, row)
 
+    def _from_info(self, items: list[Item]) -> dict[str, dict[str, Any]] | None:
+        """Price types and stores come whole with the run's catalogue info (one page of each on most portals): while
+        that read may answer (:meth:`CatalogPipeline.may_answer_from`), it answers their identity questions."""
+        info = self.info if self.info_rows else None
+        if info is None or self.info_rows not in info.whole or not self.may_answer_from(info.read_at, items):
+            return None
+        rows = {str(row.get("xmlId") or "").lower(): row for row in getattr(info, self.info_rows)}
+        return {item.key.lower(): row for item in items if (row := rows.get(item.key.lower()))}
+
     def after_lookup(self, item: Item, row: dict[str, Any] | None) -> None:
         return None
 
@@ -229,6 +261,7 @@ class NamedCatalogPipeline(CatalogPipeline):
     def commands(self, k: int, item: Item) -> Commands:
         if item.action == "mark" and item.meta.pop("gone", False):
             return {}
+        self.note_sent(item)
         fields = self.write_fields(item)
         if item.action == "create":
             return {f"c{k}": (f"{self.method}.add", {"fields": fields})}

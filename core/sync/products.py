@@ -28,9 +28,6 @@ ZERO_REF = "00000000-0000-0000-0000-000000000000"
 #: above this many new products, the portal's products are read once (2,500 per request) instead of one question
 #: per article
 INDEX_THRESHOLD = 80
-#: seconds the run's whole-catalogue read stands in for the per-slice identity lookups: a product another program
-#: gives one of our xmlIds later is found by the next slice's own question
-CENSUS_FRESH = 120.0
 
 
 @dataclass
@@ -57,7 +54,6 @@ class ProductPipeline(CatalogPipeline):
     def __init__(self, env: Any) -> None:
         super().__init__(env)
         self._census: _Census | None = None
-        self._sent: set[str] = set()  # keys whose writes this run has prepared (lower case)
 
     # ==== source: 1C ================================================================================================
     def poll(self) -> dict[str, str]:
@@ -147,17 +143,14 @@ class ProductPipeline(CatalogPipeline):
                 self.forget_link(item)
 
     def _from_census(self, items: list[Item]) -> dict[str, dict[str, Any]] | None:
-        """The portal rows of these items from the run's whole-catalogue read, or None when it cannot answer for
-        all of them: the read is older than ``CENSUS_FRESH``, or this run has sent a write for one of them since
-        (a lost answer's probe, a retry — only a fresh question tells whether that write landed). A slice with many
+        """The portal rows of these items from the run's whole-catalogue read, or None when it may not answer for
+        all of them (:meth:`CatalogPipeline.may_answer_from`). A slice with many
         new products reads the catalogue once for the article index anyway; on a first load of 1,000 products that
         read answers every slice, 4 of 75 requests fewer."""
         census = self._census
         if census is None and sum(1 for item in items if item.action == "create") > INDEX_THRESHOLD:
             census = self._read_census()
-        if census is None or time.monotonic() - census.read_at > CENSUS_FRESH:
-            return None
-        if any(item.key.lower() in self._sent for item in items):
+        if census is None or not self.may_answer_from(census.read_at, items):
             return None
         return {item.key.lower(): row for item in items if (row := census.by_xml_id.get(item.key.lower()))}
     def claims(self, item: Item) -> frozenset[str]:
@@ -227,7 +220,7 @@ class ProductPipeline(CatalogPipeline):
 
     # ==== target: write =============================================================================================
     def commands(self, k: int, item: Item) -> Commands:
-        self._sent.add(item.key.lower())  # from now on only a fresh question tells whether it landed
+        self.note_sent(item)
         fields = {key: value for key, value in item.payload.fields.items() if not key.startswith("_")}
         service = bool(item.payload.fields.get("_service"))
         if item.action == "create":
