@@ -136,6 +136,19 @@ def test_slice_sizes():
     assert sizes(10, chunk=4) == [4, 4, 2]  # a pipeline's own smaller chunk is kept
 
 
+def test_slices_in_multiples_of_a_full_batch_leave_only_the_last_batch_part_filled():
+    """Counterparties: 4 commands a record, 12 records a batch of 48. Slices of 100, 200, 400… ended in a part-filled
+    batch each (3 000 records: 252 batches instead of 250, a second at 2 requests a second)."""
+    keys = [str(i) for i in range(3000)]
+    slices = [len(s) for s in cut_into_slices(keys, 2000, multiple=12)]
+    assert slices == [96, 192, 384, 768, 1536, 24]
+    assert sum(slices) == 3000 and all(size % 12 == 0 for size in slices)
+    batches = sum(-(-size * 4 // 48) for size in slices)
+    assert batches == 250
+    assert [len(s) for s in cut_into_slices(keys[:50], 2000, multiple=12)] == [50]  # fewer than a first slice
+    assert [len(s) for s in cut_into_slices(keys[:30], 10, multiple=12)] == [12, 12, 6]  # a chunk below a batch
+
+
 class LanesPortal(ToyPortal):
     """Four lanes like a real client; the first write batch of the first slice is held until a write batch of a
     later slice reaches the portal (or ``patience`` runs out)."""

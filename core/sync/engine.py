@@ -205,7 +205,7 @@ class EntitySync:
         ctx, p = self.ctx, self.p
         self._dirty = dirty
         keys = list(dirty)
-        slices = cut_into_slices(keys, p.process_chunk, first)
+        slices = cut_into_slices(keys, p.process_chunk, first, p.slice_multiple)
         with Reader(p.read, background=p.read_in_background, name=self.entity, check_cancelled=ctx.check_cancelled,
                     cancel=ctx.cancel) as reader:
             self._reader = reader

@@ -106,6 +106,9 @@ class Pipeline(ABC):
     write_mode: ClassVar[str] = "batch"
     #: changed records read, matched and written per slice, so memory stays flat on a first load
     process_chunk: ClassVar[int] = 2000
+    #: records that fill one write batch when each takes the same number of commands: slices are cut in multiples
+    #: of it, so a slice does not end in a part-filled batch (each one more request at the cloud's 2 a second)
+    slice_multiple: ClassVar[int] = 1
     #: :meth:`read` of the next slice runs on a reader thread while this slice is written. It may then use only the
     #: source client (never the state store, ``ctx`` or the target client); set False if it must
     read_in_background: ClassVar[bool] = True

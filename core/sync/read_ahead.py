@@ -23,7 +23,7 @@ MIN_SLICE = 100
 CANCEL_POLL_S = 0.1
 
 
-def cut_into_slices(keys: list[str], process_chunk: int, first: int = MIN_SLICE) -> list[list[str]]:
+def cut_into_slices(keys: list[str], process_chunk: int, first: int = MIN_SLICE, multiple: int = 1) -> list[list[str]]:
     """A small first slice, then each twice the one before, up to ``process_chunk`` (memory).
 
     Nothing overlaps the first read, so writes should start after reading MIN_SLICE records, not after 2 000 (~22 s
@@ -31,7 +31,12 @@ def cut_into_slices(keys: list[str], process_chunk: int, first: int = MIN_SLICE)
     times faster than writing (a record's chain is four portal commands at ~40 ms each, its read a share of one 1C
     request), so a slice twice as big is read by the time the lanes need it: writes never wait for 1C after the
     first slice, and there are few slices (600 records: 100, 200, 300). ``first``: the first slice's size (an entity
-    resumed after a pause starts with full slices: its writes wait for the portal's budget, not for 1C)."""
+    resumed after a pause starts with full slices: its writes wait for the portal's budget, not for 1C).
+    ``multiple``: every slice but the last is a multiple of it (``Pipeline.slice_multiple``, the records of one full
+    write batch), so only the last slice leaves a batch part-filled."""
+    if multiple > 1:
+        first = max(multiple, first // multiple * multiple)
+        process_chunk = max(multiple, process_chunk // multiple * multiple)
     if len(keys) <= first or process_chunk <= first:
         size = min(len(keys), process_chunk) or 1
         return [keys[start:start + size] for start in range(0, len(keys), size)]
