@@ -347,3 +347,16 @@ def test_a_slot_kept_for_urgent_callers_is_never_taken_by_the_others():
     for thread in writers:
         thread.join(5)
     assert len(inside) == 3
+
+
+def test_asking_for_the_soonest_reset_after_one_passed_unannounced_is_safe():
+    """Passing a reset unannounced turns the method into probing (its stale sum is dropped) — also while the
+    soonest reset is being looked for across all methods."""
+    fake = FakeTime()
+    tracker = OperatingTracker(limit=480, margin=20, clock=fake.time)
+    tracker.record("catalog.product.add", TimeInfo(processing=0.04, operating=470.0, operating_reset_at=fake.now + 5))
+    tracker.record("catalog.price.modify", TimeInfo(processing=0.04, operating=470.0,
+                                                    operating_reset_at=fake.now + 50))
+    fake.now += 6
+    assert tracker.soonest_reset() == pytest.approx(44)
+    assert tracker.admit({"catalog.product.add": 50})[0] == 0  # the probe

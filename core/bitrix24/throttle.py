@@ -250,7 +250,7 @@ class OperatingTracker:
     def soonest_reset(self) -> float | None:
         """Seconds until the soonest reset among the methods whose budget is spent (None when none is)."""
         with self._lock:
-            waits = [pause for name in self._budgets if (pause := self._pause(name, 1)) > PROBE_WAIT]
+            waits = [pause for name in list(self._budgets) if (pause := self._pause(name, 1)) > PROBE_WAIT]
         return min(waits) if waits else None
 
     def forget(self, method: str) -> None:
